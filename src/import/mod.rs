@@ -1,0 +1,2 @@
+//! Sources outside Discord's gateway: DiscordChatExporter exports,
+//! timeline-notes files, and Scribe's own JSON export or record HTML.

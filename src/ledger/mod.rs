@@ -1,0 +1,1 @@
+//! Replays annotations into the incident's current state.

@@ -1,0 +1,1 @@
+//! The HTML record and the archive JSON.

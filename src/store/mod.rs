@@ -1,0 +1,1 @@
+//! sled behind a typed API.
