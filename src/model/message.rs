@@ -30,7 +30,7 @@ pub struct Message {
     /// People mentioned, with the name they had when the message was read.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mentions: Vec<Person>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub pinned: bool,
     /// Who reacted with 📌.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -85,7 +85,7 @@ pub struct Author {
     /// Display name at the time of writing.
     pub name: String,
     /// Bots and webhooks: kept in the record, never annotating.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub is_bot: bool,
 }
 
