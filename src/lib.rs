@@ -15,6 +15,7 @@
 //! - [`model`]: incidents, messages, annotations, origins.
 //! - [`settings`]: typed, layered configuration.
 //! - [`cli`]: the operator commands behind `scribe`.
+//! - [`synth`]: generated incidents for benchmarks.
 
 pub mod annotate;
 pub mod cli;
@@ -25,3 +26,4 @@ pub mod model;
 pub mod render;
 pub mod settings;
 pub mod store;
+pub mod synth;

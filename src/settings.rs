@@ -284,6 +284,9 @@ fn apply_env(table: &mut toml::Table, name: &str, value: &str) -> Result<(), Set
     let Some(rest) = name.strip_prefix("SCRIBE_") else {
         return Ok(());
     };
+    if NOT_SETTINGS.contains(&rest) {
+        return Ok(());
+    }
     let rest = rest.to_ascii_lowercase();
     let env_err = |message: String| SettingsError::Env {
         name: name.to_string(),
@@ -309,6 +312,9 @@ fn apply_env(table: &mut toml::Table, name: &str, value: &str) -> Result<(), Set
     section.insert(key.to_string(), typed);
     Ok(())
 }
+
+/// `SCRIBE_*` variables that steer the command line, not settings.
+const NOT_SETTINGS: &[&str] = &["CONFIG_DIR", "LOG"];
 
 const OPTIONAL_KEYS: &[&str] = &["api_base", "token_file"];
 

@@ -14,7 +14,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::model::{
-    ActionStatus, Annotation, ControlOutcome, ControlType, Dossier, IncidentId, Mark, Person,
+    ActionStatus, Annotation, ControlOutcome, ControlType, Dossier, Incident, IncidentId, Mark, Person,
     Phase, PhaseTag, Snowflake, Status,
 };
 
@@ -188,11 +188,20 @@ impl Ledger {
     /// Replays every annotation of `dossier` in order. One that no longer
     /// applies is passed over and listed in `skipped`.
     pub fn replay(dossier: &Dossier) -> Ledger {
-        let mut ledger = Ledger::new(dossier.incident.id.clone());
-        if let Some(channel) = &dossier.incident.channel {
+        Ledger::rebuild(&dossier.incident, dossier.annotations.iter())
+    }
+
+    /// Replays `annotations` (in any order: they are sorted here) for the
+    /// incident `incident`.
+    pub fn rebuild<'a>(
+        incident: &Incident,
+        annotations: impl Iterator<Item = &'a Annotation>,
+    ) -> Ledger {
+        let mut ledger = Ledger::new(incident.id.clone());
+        if let Some(channel) = &incident.channel {
             ledger.title = channel.topic.clone().unwrap_or_else(|| channel.name.clone());
         }
-        let mut ordered: Vec<&Annotation> = dossier.annotations.iter().collect();
+        let mut ordered: Vec<&Annotation> = annotations.collect();
         ordered.sort_by_key(|a| a.order_key());
         for annotation in ordered {
             if let Err(e) = ledger.apply(annotation) {
