@@ -271,3 +271,6 @@ impl Ledger {
         people
     }
 }
+
+#[cfg(test)]
+mod tests;
