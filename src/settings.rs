@@ -172,6 +172,8 @@ pub enum SettingsError {
     Env { name: String, message: String },
     #[error("configuration is not valid: {0}")]
     Invalid(String),
+    #[error("{0}")]
+    Token(String),
 }
 
 impl Settings {
@@ -223,7 +225,7 @@ impl Settings {
             return Ok(Secret(token.trim().to_string()));
         }
         let Some(path) = &self.discord.token_file else {
-            return Err(SettingsError::Invalid(
+            return Err(SettingsError::Token(
                 "no bot token: set DISCORD_TOKEN or discord.token_file".into(),
             ));
         };
@@ -232,7 +234,7 @@ impl Settings {
             source,
         })?;
         match text.trim() {
-            "" => Err(SettingsError::Invalid(format!(
+            "" => Err(SettingsError::Token(format!(
                 "discord.token_file {} is empty",
                 path.display()
             ))),

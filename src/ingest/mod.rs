@@ -3,6 +3,13 @@
 //! Scribe's own confirmations into annotations, redacts secrets, and
 //! writes through [`crate::store`], flushed before it reports success.
 
+mod batch;
+mod recorder;
+pub mod redact;
+mod working;
+
+pub use recorder::Recorder;
+
 use chrono::{DateTime, Utc};
 
 use crate::model::{Annotation, Channel, Person, Snowflake};
@@ -33,4 +40,67 @@ pub enum Input {
     },
     /// Where the incident is recorded.
     Channel(Channel),
+}
+
+/// Why a batch could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("incident {0} is not stored: open it with /incident open or import it first")]
+    UnknownIncident(crate::model::IncidentId),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error("configuration: {0}")]
+    Config(String),
+}
+
+/// What a batch did, for `scribe import` to print and the bot to answer.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Report {
+    pub incident: Option<crate::model::IncidentId>,
+    pub messages_added: usize,
+    pub messages_edited: usize,
+    /// Same write seen again with new pin or reaction state.
+    pub messages_updated: usize,
+    pub messages_unchanged: usize,
+    /// Older writes and messages already deleted.
+    pub messages_ignored: usize,
+    pub messages_deleted: usize,
+    pub annotations_applied: usize,
+    pub annotations_unchanged: usize,
+    pub annotations_withdrawn: usize,
+    pub refused: Vec<Refusal>,
+    /// The published version count after the batch.
+    pub version: u32,
+}
+
+impl Report {
+    fn new(id: crate::model::IncidentId) -> Report {
+        Report {
+            incident: Some(id),
+            ..Report::default()
+        }
+    }
+
+    /// True when the batch changed nothing stored.
+    pub fn changed_nothing(&self) -> bool {
+        self.messages_added
+            + self.messages_edited
+            + self.messages_updated
+            + self.messages_deleted
+            + self.annotations_applied
+            + self.annotations_withdrawn
+            == 0
+    }
+}
+
+/// A command that was not applied, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Refusal {
+    /// The origin key of the command.
+    pub origin: String,
+    pub author: Option<String>,
+    pub at: Option<DateTime<Utc>>,
+    /// The first line of the message, already redacted.
+    pub text: String,
+    pub reason: String,
 }

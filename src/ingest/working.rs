@@ -1,0 +1,60 @@
+//! An incident's working copy: its entries in memory and the ledger
+//! they replay into.
+
+use std::collections::BTreeMap;
+
+use crate::ledger::Ledger;
+use crate::model::{Annotation, Dossier, Incident, Message, Snowflake, Tombstone};
+
+/// What the recorder holds of one incident between inputs.
+pub struct Working {
+    pub incident: Incident,
+    pub messages: BTreeMap<Snowflake, Message>,
+    pub tombstones: BTreeMap<Snowflake, Tombstone>,
+    pub annotations: BTreeMap<String, Annotation>,
+    pub ledger: Ledger,
+    /// True until the header has been written once.
+    pub is_new: bool,
+}
+
+impl Working {
+    /// A new incident with nothing recorded.
+    pub fn new(incident: Incident) -> Working {
+        let ledger = Ledger::rebuild(&incident, std::iter::empty());
+        Working {
+            incident,
+            messages: BTreeMap::new(),
+            tombstones: BTreeMap::new(),
+            annotations: BTreeMap::new(),
+            ledger,
+            is_new: true,
+        }
+    }
+
+    /// The working copy of a stored incident.
+    pub fn from_dossier(dossier: Dossier) -> Working {
+        let ledger = Ledger::replay(&dossier);
+        Working {
+            incident: dossier.incident,
+            messages: dossier.messages.into_iter().map(|m| (m.id, m)).collect(),
+            tombstones: dossier.tombstones.into_iter().map(|t| (t.id, t)).collect(),
+            annotations: dossier
+                .annotations
+                .into_iter()
+                .map(|a| (a.origin.key(), a))
+                .collect(),
+            ledger,
+            is_new: false,
+        }
+    }
+
+    /// Replays the ledger from the annotations held.
+    pub fn rebuild_ledger(&mut self) {
+        self.ledger = Ledger::rebuild(&self.incident, self.annotations.values());
+    }
+
+    /// The order key of the latest annotation held.
+    pub fn latest_order(&self) -> Option<(chrono::DateTime<chrono::Utc>, u32, String)> {
+        self.annotations.values().map(Annotation::order_key).max()
+    }
+}

@@ -1,0 +1,8 @@
+//! Integration tests: the whole pipeline, from files to the record, on
+//! the bundled example and on a hostile second incident.
+
+mod support;
+
+mod cli;
+mod ingest;
+mod roundtrip;
