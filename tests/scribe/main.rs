@@ -4,5 +4,6 @@
 mod support;
 
 mod cli;
+mod demo;
 mod ingest;
 mod roundtrip;
