@@ -62,6 +62,9 @@ pub fn import_files(
     let source = read_source(&args.file, recorder.settings(), progress)?;
     let tz = pick_zone(args, &source, recorder.settings())?;
     let severities = recorder.settings().record.severities.clone();
+    if let Some(scribe) = scribe_author(&source.messages, tz, &severities) {
+        recorder.set_self_id(scribe);
+    }
     let mut notes_inputs = Vec::new();
     let mut notes_errors = Vec::new();
     for path in &args.notes {
@@ -238,6 +241,30 @@ fn opened_id(annotation: &Annotation) -> Option<IncidentId> {
         Command::IncidentOpen { id, .. } => Some(id.clone()),
         _ => None,
     }
+}
+
+/// The bot that wrote Scribe's confirmations in an export: all its
+/// messages (refusal replies too) are Scribe's own, not chat.
+fn scribe_author(
+    messages: &[Message],
+    tz: Tz,
+    severities: &[String],
+) -> Option<crate::model::Snowflake> {
+    messages
+        .iter()
+        .filter(|m| m.author.is_bot && m.content.contains(" · /"))
+        .find(|m| {
+            let ctx = Context {
+                tz,
+                clock: Clock::Chat {
+                    now: m.posted_utc(),
+                },
+                severities,
+                mentions: &m.mentions,
+            };
+            annotate::parse_confirmation(&m.content, &ctx).is_some()
+        })
+        .map(|m| m.author.id)
 }
 
 /// The inputs of the main file, channel first, in time order.

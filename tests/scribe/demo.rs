@@ -158,3 +158,13 @@ fn whys_actions_and_controls_are_complete() {
     assert_eq!(ledger.version(), 2);
     assert!(ledger.customers.is_some() && ledger.summary.is_some());
 }
+
+#[test]
+fn the_view_of_the_demo_record_is_stable() {
+    let (setup, _) = demo();
+    let dossier = setup.dossier("INC-2417");
+    let ledger = Ledger::replay(&dossier);
+    let settings = setup.recorder.settings().clone();
+    let view = scribe::render::view(&dossier, &ledger, &settings, at("2026-06-20T12:00:00Z"));
+    insta::assert_json_snapshot!("demo_view", view);
+}

@@ -5,5 +5,6 @@ mod support;
 
 mod cli;
 mod demo;
+mod hostile;
 mod ingest;
 mod roundtrip;
