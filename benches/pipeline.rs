@@ -27,6 +27,12 @@ fn main() -> anyhow::Result<()> {
     if let Some(i) = args.iter().position(|a| a == "--import-child") {
         return import_child(Path::new(&args[i + 1]), Path::new(&args[i + 2]));
     }
+    // `--write-export N FILE` writes a generated export to measure by hand.
+    if let Some(i) = args.iter().position(|a| a == "--write-export") {
+        let shape = Shape::new(args[i + 1].parse()?);
+        std::fs::write(&args[i + 2], synth::export(shape))?;
+        return Ok(());
+    }
     let dir = tempfile::tempdir()?;
     render_bench(dir.path())?;
     import_bench(dir.path())?;

@@ -54,6 +54,8 @@ impl<'a> Batch<'a> {
     /// one by one (for imports).
     pub fn deferred(mut self) -> Batch<'a> {
         self.deferred = true;
+        // The whole state is rewritten at the end: only count the writes.
+        self.changes = Changes::counting();
         self
     }
 

@@ -103,7 +103,11 @@ impl Recorder {
         tracing::debug!(incident = %id, writes = changes.len(), "committing");
         // On failure the working copy is dropped with the error, so the
         // next call reads the store as it really is.
-        self.store.commit(changes)?;
+        if deferred {
+            self.store.rewrite(&working.incident, working.entries())?;
+        } else {
+            self.store.commit(changes)?;
+        }
         self.open.insert(id.clone(), working);
         Ok(report)
     }

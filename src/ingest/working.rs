@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use crate::ledger::Ledger;
 use crate::model::{Annotation, Dossier, Incident, Message, Snowflake, Tombstone};
+use crate::store::Entry;
 
 /// What the recorder holds of one incident between inputs.
 pub struct Working {
@@ -51,6 +52,14 @@ impl Working {
     /// Replays the ledger from the annotations held.
     pub fn rebuild_ledger(&mut self) {
         self.ledger = Ledger::rebuild(&self.incident, self.annotations.values());
+    }
+
+    /// Every entry, for a rewrite of the whole incident.
+    pub fn entries(&self) -> impl Iterator<Item = Entry<'_>> {
+        let messages = self.messages.values().map(Entry::Message);
+        let tombstones = self.tombstones.values().map(Entry::Tombstone);
+        let annotations = self.annotations.values().map(Entry::Annotation);
+        messages.chain(tombstones).chain(annotations)
     }
 
     /// The order key of the latest annotation held.

@@ -1,16 +1,25 @@
 //! sled behind a typed API. Nothing else opens the database.
 //!
-//! Everything lives in sled's default tree under prefixed keys, so one
-//! `apply_batch` writes an incident's changes atomically:
+//! Everything lives in sled's default tree under prefixed keys:
 //!
 //! | key | value |
 //! |---|---|
 //! | `meta:schema` | the store's schema version |
 //! | `inc:{id}` | [`Incident`] as JSON |
+//! | `gen:{id}` | the incident's current entry generation |
 //! | `chan:{snowflake}` | the id of the incident bound to that channel |
-//! | `ent:{id}\0m{u64 be}` | a [`Message`] |
-//! | `ent:{id}\0t{u64 be}` | a [`Tombstone`] |
-//! | `ent:{id}\0a{origin key}` | an [`Annotation`] |
+//! | `ent:{id}\0{gen}\0m{u64 be}` | a [`Message`] |
+//! | `ent:{id}\0{gen}\0t{u64 be}` | a [`Tombstone`] |
+//! | `ent:{id}\0{gen}\0a{origin key}` | an [`Annotation`] |
+//!
+//! Live changes are small and land in one atomic `apply_batch`. An import
+//! can be 100,000 messages, and sled holds a batch that size in memory
+//! several times over, so [`Store::rewrite`] writes the incident's whole
+//! new state under a fresh generation in chunks, then flips `gen:{id}`
+//! and the header in one small batch. Until the flip nothing is visible;
+//! after it, the old generation is removed. Entries of any other
+//! generation are leftovers of an interrupted rewrite and are swept by
+//! the next one.
 
 mod lock;
 
@@ -138,9 +147,10 @@ impl Store {
             tombstones: Vec::new(),
             annotations: Vec::new(),
         };
-        for item in self.db.scan_prefix(entries_prefix(id)) {
+        let prefix = entries_prefix(id, self.generation(id)?);
+        for item in self.db.scan_prefix(&prefix) {
             let (key, value) = item?;
-            match key.get(entries_prefix(id).len()) {
+            match key.get(prefix.len()) {
                 Some(b'm') => dossier.messages.push(decode(&key, &value)?),
                 Some(b't') => dossier.tombstones.push(decode(&key, &value)?),
                 Some(b'a') => dossier.annotations.push(decode(&key, &value)?),
@@ -154,9 +164,109 @@ impl Store {
 
     /// Applies `changes` atomically and flushes them to disk.
     pub fn commit(&self, changes: Changes) -> Result<(), StoreError> {
-        self.db.apply_batch(changes.batch)?;
+        let mut batch = sled::Batch::default();
+        let mut generations = std::collections::BTreeMap::new();
+        for (slot, value) in changes.ops {
+            let key = match slot {
+                Slot::Raw(key) => key,
+                Slot::Entry(id, rest) => {
+                    let generation = match generations.get(&id) {
+                        Some(g) => *g,
+                        None => *generations.entry(id.clone()).or_insert(self.generation(&id)?),
+                    };
+                    [entries_prefix(&id, generation), rest].concat()
+                }
+            };
+            match value {
+                Some(value) => batch.insert(key, value),
+                None => batch.remove(key),
+            }
+        }
+        self.db.apply_batch(batch)?;
         self.db.flush()?;
         Ok(())
+    }
+
+    /// Replaces everything stored for `incident` with `entries`, written
+    /// in chunks under a new generation that becomes visible in one
+    /// atomic flip. An interruption before the flip leaves the store as
+    /// it was.
+    pub fn rewrite<'a>(
+        &self,
+        incident: &Incident,
+        entries: impl Iterator<Item = Entry<'a>>,
+    ) -> Result<(), StoreError> {
+        let id = &incident.id;
+        let next = self.generation(id)? + 1;
+        self.sweep(id, |g| g == next)?;
+        let prefix = entries_prefix(id, next);
+        let mut batch = sled::Batch::default();
+        let mut pending = 0;
+        for entry in entries {
+            let (rest, value) = entry.encode();
+            batch.insert([prefix.as_slice(), &rest].concat(), value);
+            pending += 1;
+            if pending == REWRITE_CHUNK {
+                self.db.apply_batch(std::mem::take(&mut batch))?;
+                pending = 0;
+            }
+        }
+        self.db.apply_batch(batch)?;
+        self.flip(incident, next)?;
+        self.sweep(id, |g| g != next)?;
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// Makes generation `next` the incident's, with its header and
+    /// channel binding, in one flushed batch.
+    fn flip(&self, incident: &Incident, next: u64) -> Result<(), StoreError> {
+        let mut flip = Changes::default();
+        flip.put_incident(incident);
+        if let Some(channel) = &incident.channel {
+            flip.bind_channel(channel.id, &incident.id);
+        }
+        flip.ops.push((
+            Slot::Raw(generation_key(&incident.id)),
+            Some(next.to_string().into_bytes()),
+        ));
+        self.commit(flip)
+    }
+
+    /// Removes, in chunks, the incident's entries of every generation
+    /// that `doomed` picks.
+    fn sweep(&self, id: &IncidentId, doomed: impl Fn(u64) -> bool) -> Result<(), StoreError> {
+        let prefix = incident_prefix(id);
+        let mut batch = sled::Batch::default();
+        let mut pending = 0;
+        for item in self.db.scan_prefix(&prefix) {
+            let (key, _) = item?;
+            let generation = key
+                .get(prefix.len()..prefix.len() + 16)
+                .and_then(|hex| u64::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok());
+            if generation.is_some_and(&doomed) {
+                batch.remove(key);
+                pending += 1;
+            }
+            if pending == REWRITE_CHUNK {
+                self.db.apply_batch(std::mem::take(&mut batch))?;
+                pending = 0;
+            }
+        }
+        self.db.apply_batch(batch)?;
+        Ok(())
+    }
+
+    /// The incident's current entry generation (0 before any rewrite).
+    fn generation(&self, id: &IncidentId) -> Result<u64, StoreError> {
+        let key = generation_key(id);
+        match self.db.get(&key)? {
+            None => Ok(0),
+            Some(raw) => std::str::from_utf8(&raw)
+                .ok()
+                .and_then(|s| s.parse().ok())
+                .ok_or_else(|| corrupt(&key, "not a generation number")),
+        }
     }
 
     /// Flushes whatever sled still holds in memory.
@@ -173,49 +283,98 @@ impl Store {
     }
 }
 
+/// How many entries a rewrite writes per sled batch: small enough that
+/// sled's memory stays flat, large enough to amortise each batch.
+const REWRITE_CHUNK: usize = 2_000;
+
+/// One entry of an incident, for [`Store::rewrite`].
+#[derive(Debug, Clone, Copy)]
+pub enum Entry<'a> {
+    Message(&'a Message),
+    Tombstone(&'a Tombstone),
+    Annotation(&'a Annotation),
+}
+
+impl Entry<'_> {
+    /// The key after the generation prefix, and the encoded value.
+    fn encode(self) -> (Vec<u8>, Vec<u8>) {
+        match self {
+            Entry::Message(m) => (message_rest(m.id), encode(m)),
+            Entry::Tombstone(t) => (tombstone_rest(t.id), encode(t)),
+            Entry::Annotation(a) => (annotation_rest(&a.origin.key()), encode(a)),
+        }
+    }
+}
+
+/// Where a write goes: a plain key, or an incident entry whose key gets
+/// the incident's generation when the write is committed.
+#[derive(Debug)]
+enum Slot {
+    Raw(Vec<u8>),
+    Entry(IncidentId, Vec<u8>),
+}
+
 /// A set of writes that land together or not at all.
-#[derive(Default)]
+#[derive(Debug, Default)]
 pub struct Changes {
-    batch: sled::Batch,
+    ops: Vec<(Slot, Option<Vec<u8>>)>,
+    /// Count writes without keeping them (a batch whose state is written
+    /// whole by [`Store::rewrite`]).
+    count_only: bool,
     count: usize,
 }
 
 impl Changes {
+    /// Changes that are only counted, never kept.
+    pub fn counting() -> Changes {
+        Changes {
+            count_only: true,
+            ..Changes::default()
+        }
+    }
+
     /// Writes an incident header.
     pub fn put_incident(&mut self, incident: &Incident) {
-        self.put(incident_key(&incident.id), incident);
+        self.push(Slot::Raw(incident_key(&incident.id)), Some(encode(incident)));
     }
 
     /// Binds a channel to an incident.
     pub fn bind_channel(&mut self, channel: Snowflake, id: &IncidentId) {
-        self.batch.insert(channel_key(channel), id.as_str().as_bytes());
-        self.count += 1;
+        let value = id.as_str().as_bytes().to_vec();
+        self.push(Slot::Raw(channel_key(channel)), Some(value));
     }
 
     /// Writes a message.
     pub fn put_message(&mut self, id: &IncidentId, message: &Message) {
-        self.put(message_key(id, message.id), message);
+        if self.note() {
+            self.push_entry(id, message_rest(message.id), Some(encode(message)));
+        }
     }
 
     /// Replaces a message with its tombstone.
     pub fn put_tombstone(&mut self, id: &IncidentId, tombstone: &Tombstone) {
-        self.batch.remove(message_key(id, tombstone.id));
-        self.put(entry_key(id, b't', &tombstone.id.0.to_be_bytes()), tombstone);
+        if self.note() {
+            self.push_entry(id, message_rest(tombstone.id), None);
+            self.push_entry(id, tombstone_rest(tombstone.id), Some(encode(tombstone)));
+        }
     }
 
     /// Writes an annotation under its origin key.
     pub fn put_annotation(&mut self, id: &IncidentId, annotation: &Annotation) {
-        let key = annotation_key(id, &annotation.origin.key());
-        self.put(key, annotation);
+        if self.note() {
+            let rest = annotation_rest(&annotation.origin.key());
+            self.push_entry(id, rest, Some(encode(annotation)));
+        }
     }
 
     /// Withdraws an annotation.
     pub fn remove_annotation(&mut self, id: &IncidentId, origin_key: &str) {
-        self.batch.remove(annotation_key(id, origin_key));
-        self.count += 1;
+        if self.note() {
+            self.push_entry(id, annotation_rest(origin_key), None);
+        }
     }
 
-    /// How many writes are queued.
+    /// How many writes are queued (or were counted).
     pub fn len(&self) -> usize {
         self.count
     }
@@ -225,40 +384,58 @@ impl Changes {
         self.count == 0
     }
 
-    fn put(&mut self, key: Vec<u8>, value: &impl Serialize) {
-        // Model types serialize to JSON without fail: no maps with
-        // non-string keys, no custom serializers that can error.
-        let bytes = serde_json::to_vec(value).expect("model types serialize to JSON");
-        self.batch.insert(key, bytes);
+    /// Counts a write; true when it should also be kept.
+    fn note(&mut self) -> bool {
         self.count += 1;
+        !self.count_only
     }
+
+    fn push_entry(&mut self, id: &IncidentId, rest: Vec<u8>, value: Option<Vec<u8>>) {
+        self.ops.push((Slot::Entry(id.clone(), rest), value));
+    }
+
+    fn push(&mut self, slot: Slot, value: Option<Vec<u8>>) {
+        self.count += 1;
+        self.ops.push((slot, value));
+    }
+}
+
+/// Model types serialize to JSON without fail: no maps with non-string
+/// keys, no serializer that can error.
+fn encode(value: &impl Serialize) -> Vec<u8> {
+    serde_json::to_vec(value).expect("model types serialize to JSON")
 }
 
 fn incident_key(id: &IncidentId) -> Vec<u8> {
     format!("inc:{id}").into_bytes()
 }
 
+fn generation_key(id: &IncidentId) -> Vec<u8> {
+    format!("gen:{id}").into_bytes()
+}
+
 fn channel_key(channel: Snowflake) -> Vec<u8> {
     format!("chan:{channel}").into_bytes()
 }
 
-fn entries_prefix(id: &IncidentId) -> Vec<u8> {
+fn incident_prefix(id: &IncidentId) -> Vec<u8> {
     format!("ent:{id}\0").into_bytes()
 }
 
-fn entry_key(id: &IncidentId, kind: u8, rest: &[u8]) -> Vec<u8> {
-    let mut key = entries_prefix(id);
-    key.push(kind);
-    key.extend_from_slice(rest);
-    key
+fn entries_prefix(id: &IncidentId, generation: u64) -> Vec<u8> {
+    format!("ent:{id}\0{generation:016x}\0").into_bytes()
 }
 
-fn message_key(id: &IncidentId, message: Snowflake) -> Vec<u8> {
-    entry_key(id, b'm', &message.0.to_be_bytes())
+fn message_rest(message: Snowflake) -> Vec<u8> {
+    [b"m".as_slice(), &message.0.to_be_bytes()].concat()
 }
 
-fn annotation_key(id: &IncidentId, origin_key: &str) -> Vec<u8> {
-    entry_key(id, b'a', origin_key.as_bytes())
+fn tombstone_rest(message: Snowflake) -> Vec<u8> {
+    [b"t".as_slice(), &message.0.to_be_bytes()].concat()
+}
+
+fn annotation_rest(origin_key: &str) -> Vec<u8> {
+    [b"a".as_slice(), origin_key.as_bytes()].concat()
 }
 
 fn decode<T: DeserializeOwned>(key: &[u8], raw: &[u8]) -> Result<T, StoreError> {
@@ -285,5 +462,104 @@ fn open_error(path: &Path, source: sled::Error) -> StoreError {
             path: path.to_path_buf(),
             source,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Author, Origin};
+    use chrono::DateTime;
+
+    fn incident() -> Incident {
+        Incident {
+            id: "INC-5".parse().unwrap(),
+            timezone: "UTC".into(),
+            created_at: DateTime::default(),
+            channel: None,
+            posts: Vec::new(),
+        }
+    }
+
+    fn message(id: u64, text: &str) -> Message {
+        Message {
+            id: Snowflake(id),
+            channel_id: None,
+            author: Author {
+                id: Snowflake(7),
+                name: "Ana".into(),
+                is_bot: false,
+            },
+            posted_at: DateTime::parse_from_rfc3339("2026-06-03T04:00:00Z").unwrap(),
+            edited_at: None,
+            content: text.into(),
+            history: Vec::new(),
+            attachments: Vec::new(),
+            embeds: Vec::new(),
+            mentions: Vec::new(),
+            pinned: false,
+            pin_reactions: Vec::new(),
+            reply_to: None,
+            interaction: None,
+            typed: None,
+        }
+    }
+
+    fn open(dir: &Path) -> Store {
+        Store::open(&dir.join("s"), 8, "test").unwrap()
+    }
+
+    #[test]
+    fn a_rewrite_interrupted_before_its_flip_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = open(dir.path());
+        let first: Vec<Message> = (1..=3).map(|i| message(i, "first")).collect();
+        store
+            .rewrite(&incident(), first.iter().map(Entry::Message))
+            .unwrap();
+        let before = store.dossier(&incident().id).unwrap().unwrap();
+
+        let second: Vec<Message> = (1..=5000).map(|i| message(i, "second")).collect();
+        let interrupted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let entries = second.iter().enumerate().map(|(i, m)| {
+                assert!(i < 4500, "interrupted mid-import");
+                Entry::Message(m)
+            });
+            store.rewrite(&incident(), entries)
+        }));
+        assert!(interrupted.is_err());
+        assert_eq!(store.dossier(&incident().id).unwrap().unwrap(), before);
+
+        let third = [message(9, "third")];
+        store
+            .rewrite(&incident(), third.iter().map(Entry::Message))
+            .unwrap();
+        let after = store.dossier(&incident().id).unwrap().unwrap();
+        assert_eq!(after.messages, third);
+        let leftovers = store.db.scan_prefix(incident_prefix(&incident().id)).count();
+        assert_eq!(leftovers, 1, "orphans of the interrupted rewrite were swept");
+    }
+
+    #[test]
+    fn live_commits_land_in_the_current_generation() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = open(dir.path());
+        store
+            .rewrite(&incident(), [Entry::Message(&message(1, "a"))].into_iter())
+            .unwrap();
+        let mut changes = Changes::default();
+        changes.put_message(&incident().id, &message(2, "b"));
+        let annotation = Annotation {
+            origin: Origin::Message { id: Snowflake(2) },
+            author: None,
+            given_at: DateTime::default(),
+            seq: 0,
+            command: crate::model::Command::PostmortemPublish,
+        };
+        changes.put_annotation(&incident().id, &annotation);
+        store.commit(changes).unwrap();
+        let dossier = store.dossier(&incident().id).unwrap().unwrap();
+        assert_eq!(dossier.messages.len(), 2);
+        assert_eq!(dossier.annotations, [annotation]);
     }
 }
