@@ -40,13 +40,17 @@ const SCHEMA_KEY: &[u8] = b"meta:schema";
 /// What went wrong with the store, and where.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("the store at {path} is in use by `{command}` (pid {pid}): stop it, or point SCRIBE_STORE_PATH elsewhere")]
+    #[error(
+        "the store at {path} is in use by `{command}` (pid {pid}): stop it, or point SCRIBE_STORE_PATH elsewhere"
+    )]
     InUse {
         path: PathBuf,
         pid: u32,
         command: String,
     },
-    #[error("the store at {path} was written by a newer Scribe (schema {found}); this build reads schema {SCHEMA_VERSION}")]
+    #[error(
+        "the store at {path} was written by a newer Scribe (schema {found}); this build reads schema {SCHEMA_VERSION}"
+    )]
     NewerSchema { path: PathBuf, found: u32 },
     #[error("cannot open the store at {path}: {source}")]
     Open { path: PathBuf, source: sled::Error },
@@ -84,7 +88,8 @@ impl Store {
     fn check_schema(&self) -> Result<(), StoreError> {
         match self.db.get(SCHEMA_KEY)? {
             None => {
-                self.db.insert(SCHEMA_KEY, SCHEMA_VERSION.to_string().as_bytes())?;
+                self.db
+                    .insert(SCHEMA_KEY, SCHEMA_VERSION.to_string().as_bytes())?;
                 self.db.flush()?;
                 Ok(())
             }
@@ -126,7 +131,10 @@ impl Store {
     }
 
     /// The incident bound to a channel, if any.
-    pub fn incident_for_channel(&self, channel: Snowflake) -> Result<Option<IncidentId>, StoreError> {
+    pub fn incident_for_channel(
+        &self,
+        channel: Snowflake,
+    ) -> Result<Option<IncidentId>, StoreError> {
         let Some(raw) = self.db.get(channel_key(channel))? else {
             return Ok(None);
         };
@@ -172,7 +180,9 @@ impl Store {
                 Slot::Entry(id, rest) => {
                     let generation = match generations.get(&id) {
                         Some(g) => *g,
-                        None => *generations.entry(id.clone()).or_insert(self.generation(&id)?),
+                        None => *generations
+                            .entry(id.clone())
+                            .or_insert(self.generation(&id)?),
                     };
                     [entries_prefix(&id, generation), rest].concat()
                 }
@@ -199,19 +209,13 @@ impl Store {
         let id = &incident.id;
         let next = self.generation(id)? + 1;
         self.sweep(id, |g| g == next)?;
+        // Entries of the new generation are invisible until the flip, so
+        // they need no batch of their own: plain inserts are cheaper.
         let prefix = entries_prefix(id, next);
-        let mut batch = sled::Batch::default();
-        let mut pending = 0;
         for entry in entries {
             let (rest, value) = entry.encode();
-            batch.insert([prefix.as_slice(), &rest].concat(), value);
-            pending += 1;
-            if pending == REWRITE_CHUNK {
-                self.db.apply_batch(std::mem::take(&mut batch))?;
-                pending = 0;
-            }
+            self.db.insert([prefix.as_slice(), &rest].concat(), value)?;
         }
-        self.db.apply_batch(batch)?;
         self.flip(incident, next)?;
         self.sweep(id, |g| g != next)?;
         self.db.flush()?;
@@ -335,7 +339,10 @@ impl Changes {
 
     /// Writes an incident header.
     pub fn put_incident(&mut self, incident: &Incident) {
-        self.push(Slot::Raw(incident_key(&incident.id)), Some(encode(incident)));
+        self.push(
+            Slot::Raw(incident_key(&incident.id)),
+            Some(encode(incident)),
+        );
     }
 
     /// Binds a channel to an incident.
@@ -536,8 +543,14 @@ mod tests {
             .unwrap();
         let after = store.dossier(&incident().id).unwrap().unwrap();
         assert_eq!(after.messages, third);
-        let leftovers = store.db.scan_prefix(incident_prefix(&incident().id)).count();
-        assert_eq!(leftovers, 1, "orphans of the interrupted rewrite were swept");
+        let leftovers = store
+            .db
+            .scan_prefix(incident_prefix(&incident().id))
+            .count();
+        assert_eq!(
+            leftovers, 1,
+            "orphans of the interrupted rewrite were swept"
+        );
     }
 
     #[test]
