@@ -44,7 +44,10 @@ fn render_bench(dir: &Path) -> anyhow::Result<()> {
     std::fs::write(&export, synth::export(Shape::new(10_000)))?;
     let mut recorder = recorder(&dir.join("render-store"))?;
     let outcome = import_files(&mut recorder, &import_args(export), false)?;
-    let id = outcome.report.incident.expect("the export opens an incident");
+    let id = outcome
+        .report
+        .incident
+        .expect("the export opens an incident");
     let dossier = recorder.store().dossier(&id)?.expect("stored");
     let settings = Settings::default();
     let as_of = Shape::new(0).start + chrono::Duration::days(2);
@@ -58,7 +61,9 @@ fn render_bench(dir: &Path) -> anyhow::Result<()> {
         "  file size: {:.2} MB (target under 4 MB)",
         size as f64 / 1e6
     );
-    let entries = scribe::ledger::Ledger::replay(&dossier).timeline(&dossier).len();
+    let entries = scribe::ledger::Ledger::replay(&dossier)
+        .timeline(&dossier)
+        .len();
     println!("  timeline entries: {entries}");
     Ok(())
 }
@@ -67,7 +72,10 @@ fn import_bench(dir: &Path) -> anyhow::Result<()> {
     let export = dir.join("import-100k.json");
     std::fs::write(&export, synth::export(Shape::new(100_000)))?;
     let bytes = std::fs::read(&export)?;
-    println!("\nexport of 100,000 messages: {:.1} MB", bytes.len() as f64 / 1e6);
+    println!(
+        "\nexport of 100,000 messages: {:.1} MB",
+        bytes.len() as f64 / 1e6
+    );
     let parse = median(&repeat(3, || {
         let value: serde_json::Value = serde_json::from_slice(&bytes).expect("valid JSON");
         std::hint::black_box(value);
@@ -161,5 +169,8 @@ fn median(times: &[Duration]) -> Duration {
 }
 
 fn report(what: &str, time: Duration, target: &str) {
-    println!("{what}: {:.1} ms (target under {target})", time.as_secs_f64() * 1e3);
+    println!(
+        "{what}: {:.1} ms (target under {target})",
+        time.as_secs_f64() * 1e3
+    );
 }

@@ -115,7 +115,9 @@ impl Default for ArchiveSettings {
 impl Default for RecordSettings {
     fn default() -> Self {
         RecordSettings {
-            severities: ["SEV-1", "SEV-2", "SEV-3", "SEV-4"].map(String::from).to_vec(),
+            severities: ["SEV-1", "SEV-2", "SEV-3", "SEV-4"]
+                .map(String::from)
+                .to_vec(),
             blameless_statement: DEFAULT_BLAMELESS.into(),
             inline_image_max_bytes: 1024 * 1024,
             attachment_max_bytes: 8 * 1024 * 1024,

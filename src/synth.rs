@@ -45,8 +45,22 @@ const PEOPLE: [(&str, &str); 8] = [
 ];
 
 const WORDS: [&str; 16] = [
-    "replica", "lag", "is", "back", "under", "the", "threshold", "after",
-    "draining", "queue", "on", "worker", "node", "checking", "metrics", "now",
+    "replica",
+    "lag",
+    "is",
+    "back",
+    "under",
+    "the",
+    "threshold",
+    "after",
+    "draining",
+    "queue",
+    "on",
+    "worker",
+    "node",
+    "checking",
+    "metrics",
+    "now",
 ];
 
 /// A DiscordChatExporter JSON export of `shape`, with `/incident open`

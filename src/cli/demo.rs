@@ -54,7 +54,10 @@ pub fn render_example(settings: &Settings) -> anyhow::Result<crate::render::Rend
         replace: false,
     };
     let outcome = import_files(&mut recorder, &args, false)?;
-    let id = outcome.report.incident.context("the example names no incident")?;
+    let id = outcome
+        .report
+        .incident
+        .context("the example names no incident")?;
     let dossier = recorder
         .store()
         .dossier(&id)?

@@ -75,10 +75,15 @@ pub fn import_files(
     let id = pick_id(args, &source, &notes_inputs, tz, &severities)?;
     let exists = recorder.store().incident(&id)?.is_some();
     if exists && !args.replace {
-        bail!("{id} is already stored: add --replace to import into it (same entries are not duplicated)");
+        bail!(
+            "{id} is already stored: add --replace to import into it (same entries are not duplicated)"
+        );
     }
     let header = match &source.dossier {
-        Some(d) => crate::model::Incident { id: id.clone(), ..d.incident.clone() },
+        Some(d) => crate::model::Incident {
+            id: id.clone(),
+            ..d.incident.clone()
+        },
         None => recorder.new_incident(id.clone(), Some(tz.name())),
     };
     let messages_read = source.messages.len();
@@ -287,7 +292,11 @@ fn source_inputs(source: Source) -> impl Iterator<Item = Input> {
 
 fn print_outcome(args: &ImportArgs, outcome: &Outcome) {
     let r = &outcome.report;
-    let id = r.incident.as_ref().map(|i| i.to_string()).unwrap_or_default();
+    let id = r
+        .incident
+        .as_ref()
+        .map(|i| i.to_string())
+        .unwrap_or_default();
     println!(
         "imported {id} from {}: {} messages read ({} new, {} edited, {} unchanged, {} ignored as older)",
         args.file.display(),

@@ -93,7 +93,7 @@ impl<'a> Batch<'a> {
             self.report.messages_ignored += 1;
             return;
         }
-        if message.author.is_bot && self.from_scribe(&message) {
+        if message.author.is_bot && self.is_scribes_own(&message) {
             return;
         }
         match self.working.messages.get(&message.id).cloned() {
@@ -146,7 +146,8 @@ impl<'a> Batch<'a> {
     }
 
     fn store_message(&mut self, message: Message) {
-        self.changes.put_message(&self.working.incident.id, &message);
+        self.changes
+            .put_message(&self.working.incident.id, &message);
         self.working.messages.insert(message.id, message);
     }
 
@@ -183,7 +184,8 @@ impl<'a> Batch<'a> {
         if self.working.incident.channel.as_ref() == Some(&channel) {
             return;
         }
-        self.changes.bind_channel(channel.id, &self.working.incident.id);
+        self.changes
+            .bind_channel(channel.id, &self.working.incident.id);
         self.working.incident.channel = Some(channel);
         self.working.rebuild_ledger();
         self.working.is_new = true;
@@ -232,7 +234,7 @@ impl<'a> Batch<'a> {
     /// True when the message is Scribe's own: a confirmation (read back
     /// as the annotation it confirms) or a posted record. Those are not
     /// kept as chat.
-    fn from_scribe(&mut self, message: &Message) -> bool {
+    fn is_scribes_own(&mut self, message: &Message) -> bool {
         let known_self = self.self_id.is_some_and(|id| id == message.author.id);
         let ctx = self.context(message.posted_utc(), &message.mentions);
         if let Some(command) = annotate::parse_confirmation(&message.content, &ctx) {
@@ -329,10 +331,7 @@ impl<'a> Batch<'a> {
             .latest_order()
             .is_none_or(|latest| annotation.order_key() >= latest);
         if in_order {
-            self.working
-                .ledger
-                .apply(&annotation)
-                .map_err(|e| e.0)?;
+            self.working.ledger.apply(&annotation).map_err(|e| e.0)?;
             self.keep_annotation(annotation);
             return Ok(());
         }
@@ -343,7 +342,9 @@ impl<'a> Batch<'a> {
     /// in place, and refuse it if it does not fit there.
     fn apply_out_of_order(&mut self, annotation: Annotation) -> Result<(), String> {
         let key = annotation.origin.key();
-        self.working.annotations.insert(key.clone(), annotation.clone());
+        self.working
+            .annotations
+            .insert(key.clone(), annotation.clone());
         self.working.rebuild_ledger();
         let skipped = self.working.ledger.skipped.iter().find(|s| s.key == key);
         if let Some(skipped) = skipped.cloned() {
@@ -404,7 +405,8 @@ impl<'a> Batch<'a> {
 
     fn withdraw(&mut self, key: &str) {
         if self.working.annotations.remove(key).is_some() {
-            self.changes.remove_annotation(&self.working.incident.id, key);
+            self.changes
+                .remove_annotation(&self.working.incident.id, key);
             self.working.rebuild_ledger();
             self.report.annotations_withdrawn += 1;
         }
@@ -474,12 +476,8 @@ fn redact_string(redactor: &Redactor, text: &mut String) {
 fn redact_json(redactor: &Redactor, value: &mut serde_json::Value) {
     match value {
         serde_json::Value::String(s) => redact_string(redactor, s),
-        serde_json::Value::Array(items) => {
-            items.iter_mut().for_each(|v| redact_json(redactor, v))
-        }
-        serde_json::Value::Object(map) => {
-            map.values_mut().for_each(|v| redact_json(redactor, v))
-        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|v| redact_json(redactor, v)),
+        serde_json::Value::Object(map) => map.values_mut().for_each(|v| redact_json(redactor, v)),
         _ => {}
     }
 }

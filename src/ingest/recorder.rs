@@ -10,7 +10,7 @@ use chrono::Utc;
 use super::batch::{Batch, redact_annotation, redact_message};
 use super::redact::Redactor;
 use super::working::Working;
-use super::{Input, IngestError, Report};
+use super::{IngestError, Input, Report};
 use crate::model::{Incident, IncidentId, Snowflake};
 use crate::settings::Settings;
 use crate::store::{Changes, Store};

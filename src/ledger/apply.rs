@@ -2,7 +2,9 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Action, ApplyError, Card, Control, Event, Ledger, Link, PhaseChange, Publication, Why};
+use super::{
+    Action, ApplyError, Card, Control, Event, Ledger, Link, PhaseChange, Publication, Why,
+};
 use crate::model::{ActionStatus, Annotation, Command, IncidentPatch, Person, Status};
 
 impl Ledger {
@@ -161,9 +163,7 @@ impl Ledger {
                     control.note = note.clone();
                 }
             }
-            Command::ControlRemove { n } => {
-                remove(&mut self.controls, *n, |c| c.n, "control")?
-            }
+            Command::ControlRemove { n } => remove(&mut self.controls, *n, |c| c.n, "control")?,
             Command::LinkAdd { label, reference } => {
                 self.counters.link += 1;
                 self.links.push(Link {

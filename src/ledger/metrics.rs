@@ -81,7 +81,9 @@ impl Ledger {
 
     /// From started to `mark`, checked against the mark before it.
     fn mark_span(&self, mark: Mark) -> Result<(DateTime<Utc>, DateTime<Utc>), String> {
-        let started = self.mark(Mark::Started).ok_or("the started mark is not set")?;
+        let started = self
+            .mark(Mark::Started)
+            .ok_or("the started mark is not set")?;
         let end = self
             .mark(mark)
             .ok_or_else(|| format!("the {mark} mark is not set"))?;
@@ -91,9 +93,9 @@ impl Ledger {
             .rev()
             .find_map(|m| self.mark(*m).map(|at| (*m, at)));
         match earlier {
-            Some((before, at)) if end < at => Err(format!(
-                "the {mark} mark is earlier than the {before} mark"
-            )),
+            Some((before, at)) if end < at => {
+                Err(format!("the {mark} mark is earlier than the {before} mark"))
+            }
             _ => Ok((started, end)),
         }
     }

@@ -14,8 +14,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::model::{
-    ActionStatus, Annotation, ControlOutcome, ControlType, Dossier, Incident, IncidentId, Mark, Person,
-    Phase, PhaseTag, Snowflake, Status,
+    ActionStatus, Annotation, ControlOutcome, ControlType, Dossier, Incident, IncidentId, Mark,
+    Person, Phase, PhaseTag, Snowflake, Status,
 };
 
 pub use metrics::{Metric, MetricKind};
@@ -199,7 +199,10 @@ impl Ledger {
     ) -> Ledger {
         let mut ledger = Ledger::new(incident.id.clone());
         if let Some(channel) = &incident.channel {
-            ledger.title = channel.topic.clone().unwrap_or_else(|| channel.name.clone());
+            ledger.title = channel
+                .topic
+                .clone()
+                .unwrap_or_else(|| channel.name.clone());
         }
         let mut ordered: Vec<&Annotation> = annotations.collect();
         ordered.sort_by_key(|a| a.order_key());

@@ -36,7 +36,10 @@ fn missing_parts(ledger: &Ledger, dossier: &Dossier) -> Vec<String> {
     }
     for metric in ledger.metrics() {
         if let Some(reason) = &metric.unknown_because {
-            warnings.push(format!("{} is unknown: {reason}", metric.name.to_lowercase()));
+            warnings.push(format!(
+                "{} is unknown: {reason}",
+                metric.name.to_lowercase()
+            ));
         }
     }
     let entries = ledger.timeline(dossier).len();
@@ -91,7 +94,12 @@ fn names_in(place: &str, text: &str, people: &[Person]) -> Vec<String> {
     people
         .iter()
         .filter(|p| p.name.chars().count() > 2 && contains_words(&lower, &p.name.to_lowercase()))
-        .map(|p| format!("{place} names {}: whys and the root cause are about the system", p.name))
+        .map(|p| {
+            format!(
+                "{place} names {}: whys and the root cause are about the system",
+                p.name
+            )
+        })
         .collect()
 }
 

@@ -34,10 +34,14 @@ fn note(seq: u32, given: &str, command: Command) -> Annotation {
 }
 
 fn phase(seq: u32, given: &str, phase: Phase, when: Option<&str>) -> Annotation {
-    note(seq, given, Command::Phase {
-        phase,
-        at: when.map(at),
-    })
+    note(
+        seq,
+        given,
+        Command::Phase {
+            phase,
+            at: when.map(at),
+        },
+    )
 }
 
 fn replay(annotations: Vec<Annotation>) -> Ledger {
@@ -58,14 +62,24 @@ fn a_late_phase_with_at_moves_entries_into_it() {
 #[test]
 fn marks_default_to_first_phases_and_explicit_marks_win() {
     let ledger = replay(vec![
-        note(1, "04:41", Command::ImpactStart { at: Some(at("02:15")) }),
+        note(
+            1,
+            "04:41",
+            Command::ImpactStart {
+                at: Some(at("02:15")),
+            },
+        ),
         phase(2, "04:41", Phase::Detect, Some("04:36")),
         phase(3, "04:41", Phase::Escalate, None),
         phase(4, "04:52", Phase::Mitigate, None),
-        note(5, "05:41", Command::Mark {
-            mark: Mark::Mitigated,
-            at: None,
-        }),
+        note(
+            5,
+            "05:41",
+            Command::Mark {
+                mark: Mark::Mitigated,
+                at: None,
+            },
+        ),
     ]);
     assert_eq!(ledger.mark(Mark::Started), Some(at("02:15")));
     assert_eq!(ledger.mark(Mark::Acknowledged), Some(at("04:41")));
@@ -82,25 +96,45 @@ fn marks_default_to_first_phases_and_explicit_marks_win() {
 #[test]
 fn a_mark_earlier_than_the_one_before_it_makes_the_metric_unknown() {
     let ledger = replay(vec![
-        note(1, "04:00", Command::ImpactStart { at: Some(at("02:15")) }),
+        note(
+            1,
+            "04:00",
+            Command::ImpactStart {
+                at: Some(at("02:15")),
+            },
+        ),
         phase(2, "04:41", Phase::Escalate, Some("04:41")),
-        note(3, "04:42", Command::Mark {
-            mark: Mark::Mitigated,
-            at: Some(at("04:30")),
-        }),
+        note(
+            3,
+            "04:42",
+            Command::Mark {
+                mark: Mark::Mitigated,
+                at: Some(at("04:30")),
+            },
+        ),
     ]);
     let mitigate = &ledger.metrics()[2];
     assert_eq!(mitigate.seconds, None);
-    assert!(mitigate.unknown_because.as_ref().unwrap().contains("earlier"));
+    assert!(
+        mitigate
+            .unknown_because
+            .as_ref()
+            .unwrap()
+            .contains("earlier")
+    );
 }
 
 fn add_action(seq: u32, text: &str) -> Annotation {
-    note(seq, "05:00", Command::ActionAdd {
-        text: text.into(),
-        owner: Person::named("R. Okafor"),
-        due: NaiveDate::from_ymd_opt(2026, 6, 11).unwrap(),
-        reference: None,
-    })
+    note(
+        seq,
+        "05:00",
+        Command::ActionAdd {
+            text: text.into(),
+            owner: Person::named("R. Okafor"),
+            due: NaiveDate::from_ymd_opt(2026, 6, 11).unwrap(),
+            reference: None,
+        },
+    )
 }
 
 #[test]
@@ -114,10 +148,14 @@ fn action_numbers_are_never_reused() {
     let numbers: Vec<u32> = ledger.actions.iter().map(|a| a.n).collect();
     assert_eq!(numbers, [1, 3]);
     let err = ledger
-        .apply(&note(5, "05:02", Command::ActionSetStatus {
-            n: 2,
-            status: ActionStatus::Done,
-        }))
+        .apply(&note(
+            5,
+            "05:02",
+            Command::ActionSetStatus {
+                n: 2,
+                status: ActionStatus::Done,
+            },
+        ))
         .unwrap_err();
     assert_eq!(err.0, "there is no action 2: the actions are 1, 3");
 }
@@ -127,10 +165,14 @@ fn whys_are_a_chain_by_position() {
     let why = |seq, text: &str| note(seq, "05:00", Command::WhyAdd { text: text.into() });
     let mut ledger = replay(vec![why(1, "a"), why(2, "b"), why(3, "c")]);
     let err = ledger
-        .apply(&note(4, "05:01", Command::WhyEdit {
-            n: 9,
-            text: "x".into(),
-        }))
+        .apply(&note(
+            4,
+            "05:01",
+            Command::WhyEdit {
+                n: 9,
+                text: "x".into(),
+            },
+        ))
         .unwrap_err();
     assert_eq!(err.0, "there is no why 9: the chain has 3 (1–3)");
     ledger
@@ -143,13 +185,20 @@ fn whys_are_a_chain_by_position() {
 fn a_failed_command_changes_nothing_and_replay_skips_it() {
     let ledger = replay(vec![
         note(1, "05:00", Command::EventRemove { n: 4 }),
-        note(2, "05:01", Command::RootCause {
-            text: "no idempotency standard".into(),
-        }),
+        note(
+            2,
+            "05:01",
+            Command::RootCause {
+                text: "no idempotency standard".into(),
+            },
+        ),
     ]);
     assert_eq!(ledger.skipped.len(), 1);
     assert!(ledger.skipped[0].reason.contains("no event 4"));
-    assert_eq!(ledger.root_cause.as_deref(), Some("no idempotency standard"));
+    assert_eq!(
+        ledger.root_cause.as_deref(),
+        Some("no idempotency standard")
+    );
 }
 
 #[test]
@@ -167,13 +216,17 @@ fn publishing_counts_versions_and_never_sets_a_mark() {
 fn an_open_for_another_incident_is_refused() {
     let mut ledger = replay(vec![]);
     let err = ledger
-        .apply(&note(1, "04:41", Command::IncidentOpen {
-            id: "INC-1".parse().unwrap(),
-            title: "x".into(),
-            severity: "SEV-2".into(),
-            commander: None,
-            since: None,
-        }))
+        .apply(&note(
+            1,
+            "04:41",
+            Command::IncidentOpen {
+                id: "INC-1".parse().unwrap(),
+                title: "x".into(),
+                severity: "SEV-2".into(),
+                commander: None,
+                since: None,
+            },
+        ))
         .unwrap_err();
     assert!(err.0.contains("\"INC-1\""), "{}", err.0);
 }
@@ -181,13 +234,21 @@ fn an_open_for_another_incident_is_refused() {
 #[test]
 fn review_flags_missing_parts_and_blame() {
     let mut annotations = vec![
-        note(1, "05:00", Command::WhyAdd {
-            text: "M. Tanaka should have checked the retry".into(),
-        }),
-        note(2, "05:00", Command::IncidentSet(crate::model::IncidentPatch {
-            summary: Some("It was human error.".into()),
-            ..Default::default()
-        })),
+        note(
+            1,
+            "05:00",
+            Command::WhyAdd {
+                text: "M. Tanaka should have checked the retry".into(),
+            },
+        ),
+        note(
+            2,
+            "05:00",
+            Command::IncidentSet(crate::model::IncidentPatch {
+                summary: Some("It was human error.".into()),
+                ..Default::default()
+            }),
+        ),
     ];
     annotations.push(add_action(3, "Add an idempotency key"));
     let ledger = replay(annotations.clone());

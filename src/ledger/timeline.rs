@@ -13,10 +13,18 @@ use crate::model::{Dossier, Mark, Message, Person, Phase, PhaseTag, Snowflake};
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum EntryKind {
     /// A pinned, 📌-flagged or "Add to timeline" message.
-    Message { id: Snowflake },
-    Event { n: u32 },
-    Phase { phase: Phase },
-    Mark { mark: Mark },
+    Message {
+        id: Snowflake,
+    },
+    Event {
+        n: u32,
+    },
+    Phase {
+        phase: Phase,
+    },
+    Mark {
+        mark: Mark,
+    },
     ImpactStart,
     ImpactEnd,
 }
@@ -89,7 +97,9 @@ impl Ledger {
         let mut entries: Vec<TimelineEntry> = self
             .marks
             .iter()
-            .map(|(mark, at)| self.plain_entry(*at, EntryKind::Mark { mark: *mark }, mark_text(*mark)))
+            .map(|(mark, at)| {
+                self.plain_entry(*at, EntryKind::Mark { mark: *mark }, mark_text(*mark))
+            })
             .collect();
         if let Some(at) = self.impact_start {
             entries.push(self.plain_entry(at, EntryKind::ImpactStart, "Customer impact began"));

@@ -117,7 +117,9 @@ mod tests {
         for good in ["INC-2417", "A-1", "OPS2-0042"] {
             assert!(good.parse::<IncidentId>().is_ok(), "{good}");
         }
-        for bad in ["inc-2417", "INC2417", "INC-", "-12", "2INC-1", "INC-12a", "IN C-1", ""] {
+        for bad in [
+            "inc-2417", "INC2417", "INC-", "-12", "2INC-1", "INC-12a", "IN C-1", "",
+        ] {
             assert!(bad.parse::<IncidentId>().is_err(), "{bad}");
         }
     }
@@ -125,7 +127,10 @@ mod tests {
     #[test]
     fn snowflakes_round_trip_as_strings() {
         let id: Snowflake = serde_json::from_str("\"900000000000000010\"").unwrap();
-        assert_eq!(serde_json::to_string(&id).unwrap(), "\"900000000000000010\"");
+        assert_eq!(
+            serde_json::to_string(&id).unwrap(),
+            "\"900000000000000010\""
+        );
         let at = Snowflake::at(id.timestamp());
         assert_eq!(at.timestamp(), id.timestamp());
     }

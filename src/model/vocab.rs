@@ -156,6 +156,9 @@ mod tests {
     fn stored_words_match_typed_words() {
         let json = serde_json::to_string(&PhaseTag::LeadUp).unwrap();
         assert_eq!(json, "\"lead-up\"");
-        assert_eq!(serde_json::to_string(&ActionStatus::WontDo).unwrap(), "\"wont-do\"");
+        assert_eq!(
+            serde_json::to_string(&ActionStatus::WontDo).unwrap(),
+            "\"wont-do\""
+        );
     }
 }

@@ -37,22 +37,49 @@ fn import_render_list_and_export_work_together() {
     let dir = tempfile::tempdir().unwrap();
     let export = example("export.json");
     let notes = example("notes.txt");
-    let out = scribe(dir.path(), &[
-        "import",
-        export.to_str().unwrap(),
-        "--notes",
-        notes.to_str().unwrap(),
-    ]);
+    let out = scribe(
+        dir.path(),
+        &[
+            "import",
+            export.to_str().unwrap(),
+            "--notes",
+            notes.to_str().unwrap(),
+        ],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stdout(&out).contains("imported INC-2417"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("imported INC-2417"),
+        "{}",
+        stdout(&out)
+    );
 
     let out = scribe(dir.path(), &["list"]);
     assert!(stdout(&out).contains("INC-2417"), "{}", stdout(&out));
 
-    let out = scribe(dir.path(), &["render", "INC-2417", "-o", "r.html", "--as-of", "2026-06-20 12:00"]);
+    let out = scribe(
+        dir.path(),
+        &[
+            "render",
+            "INC-2417",
+            "-o",
+            "r.html",
+            "--as-of",
+            "2026-06-20 12:00",
+        ],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     let first = std::fs::read(dir.path().join("r.html")).unwrap();
-    scribe(dir.path(), &["render", "INC-2417", "-o", "r.html", "--as-of", "2026-06-20 12:00"]);
+    scribe(
+        dir.path(),
+        &[
+            "render",
+            "INC-2417",
+            "-o",
+            "r.html",
+            "--as-of",
+            "2026-06-20 12:00",
+        ],
+    );
     assert_eq!(first, std::fs::read(dir.path().join("r.html")).unwrap());
 
     let out = scribe(dir.path(), &["export", "INC-2417"]);
@@ -66,14 +93,27 @@ fn bad_input_gets_one_clear_line_and_a_failing_exit() {
     let broken = dir.path().join("broken.json");
     std::fs::write(&broken, "{\n  \"messages\": [\n    { \"id\": 12 ]\n}").unwrap();
     let html = dir.path().join("channel.html");
-    std::fs::write(&html, "<!DOCTYPE html><html><head><title>ops - Discord</title></head></html>").unwrap();
+    std::fs::write(
+        &html,
+        "<!DOCTYPE html><html><head><title>ops - Discord</title></head></html>",
+    )
+    .unwrap();
     let cases: Vec<(Vec<&str>, &str)> = vec![
         (vec!["import", broken.to_str().unwrap()], "line 3"),
-        (vec!["import", html.to_str().unwrap()], "re-export the channel as JSON"),
+        (
+            vec!["import", html.to_str().unwrap()],
+            "re-export the channel as JSON",
+        ),
         (vec!["import", "missing.json"], "cannot open missing.json"),
-        (vec!["render", "INC-1", "-o", "x.html"], "INC-1 is not stored"),
+        (
+            vec!["render", "INC-1", "-o", "x.html"],
+            "INC-1 is not stored",
+        ),
         (vec!["render", "inc-1", "-o", "x.html"], "is not valid"),
-        (vec!["render", "INC-1", "-o", "x.html", "--as-of", "yesterday"], "\"yesterday\""),
+        (
+            vec!["render", "INC-1", "-o", "x.html", "--as-of", "yesterday"],
+            "\"yesterday\"",
+        ),
     ];
     for (args, expected) in cases {
         let out = scribe(dir.path(), &args);
@@ -93,7 +133,11 @@ fn a_failed_import_leaves_the_store_as_it_was() {
     let out = scribe(dir.path(), &["import", truncated.to_str().unwrap()]);
     assert!(!out.status.success());
     let out = scribe(dir.path(), &["list"]);
-    assert!(stdout(&out).contains("no incidents stored"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("no incidents stored"),
+        "{}",
+        stdout(&out)
+    );
 }
 
 #[test]
@@ -110,5 +154,8 @@ fn check_names_each_problem_on_its_own_line() {
     assert!(!out.status.success());
     let text = stdout(&out);
     assert!(text.contains("problem: no bot token"), "{text}");
-    assert!(text.contains("\"Incident Responders\" is not a role id"), "{text}");
+    assert!(
+        text.contains("\"Incident Responders\" is not a role id"),
+        "{text}"
+    );
 }

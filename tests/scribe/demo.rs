@@ -13,8 +13,16 @@ fn demo() -> (Setup, String) {
     let outcome = setup
         .import(&example("export.json"), &[example("notes.txt")], "UTC")
         .expect("the example imports");
-    assert!(outcome.report.refused.is_empty(), "{:?}", outcome.report.refused);
-    assert!(outcome.notes_errors.is_empty(), "{:?}", outcome.notes_errors);
+    assert!(
+        outcome.report.refused.is_empty(),
+        "{:?}",
+        outcome.report.refused
+    );
+    assert!(
+        outcome.notes_errors.is_empty(),
+        "{:?}",
+        outcome.notes_errors
+    );
     let html = setup.render("INC-2417", "2026-06-20T12:00:00Z").html;
     (setup, html)
 }
@@ -49,7 +57,10 @@ fn every_timeline_fact_is_in_its_phase() {
         assert!(found, "no {phase} entry at {time}");
     }
     let plain = timeline.iter().filter(|e| !e.key).count();
-    assert!(plain >= 3, "the non-key facts (02:15 run, 04:30, 04:48, 05:20) are not key");
+    assert!(
+        plain >= 3,
+        "the non-key facts (02:15 run, 04:30, 04:48, 05:20) are not key"
+    );
     assert!(ledger.skipped.is_empty(), "{:?}", ledger.skipped);
 }
 
@@ -72,7 +83,17 @@ fn marks_and_metrics_match_the_facts() {
         .iter()
         .map(|m| m.seconds.map(|s| s / 60))
         .collect();
-    assert_eq!(minutes, [Some(141), Some(146), Some(206), Some(299), Some(299), Some(206)]);
+    assert_eq!(
+        minutes,
+        [
+            Some(141),
+            Some(146),
+            Some(206),
+            Some(299),
+            Some(299),
+            Some(206)
+        ]
+    );
     let text = visible_text(&html);
     for shown in ["2 h 21 min", "2 h 26 min", "3 h 26 min", "4 h 59 min"] {
         assert!(text.contains(shown), "{shown} not shown");
@@ -119,8 +140,15 @@ fn the_record_carries_every_section_and_fact() {
         assert!(text.contains(fact), "the record lacks {fact:?}");
     }
     let sections = [
-        "Impact", "Summary", "Timeline", "Log excerpts", "Root cause", "Remediation",
-        "Controls", "References", "Transcript",
+        "Impact",
+        "Summary",
+        "Timeline",
+        "Log excerpts",
+        "Root cause",
+        "Remediation",
+        "Controls",
+        "References",
+        "Transcript",
     ];
     let mut last = 0;
     for section in sections {
@@ -137,7 +165,12 @@ fn whys_actions_and_controls_are_complete() {
     let (setup, _) = demo();
     let ledger = Ledger::replay(&setup.dossier("INC-2417"));
     assert_eq!(ledger.whys.len(), 5);
-    assert!(ledger.whys[2].text.to_lowercase().contains("idempotency key"));
+    assert!(
+        ledger.whys[2]
+            .text
+            .to_lowercase()
+            .contains("idempotency key")
+    );
     assert!(ledger.whys[3].text.contains("LH-731"));
     assert!(ledger.root_cause.is_some());
     let actions: Vec<(&str, String, ActionStatus)> = ledger
@@ -145,14 +178,20 @@ fn whys_actions_and_controls_are_complete() {
         .iter()
         .map(|a| (a.owner.name.as_str(), a.due.to_string(), a.status))
         .collect();
-    assert_eq!(actions, [
-        ("M. Tanaka", "2026-06-12".to_string(), ActionStatus::Done),
-        ("J. Lindqvist", "2026-06-10".to_string(), ActionStatus::Done),
-        ("R. Okafor", "2026-06-11".to_string(), ActionStatus::Done),
-        ("S. de Wit", "2026-07-03".to_string(), ActionStatus::Open),
-        ("A. Kowalczyk", "2026-07-10".to_string(), ActionStatus::Open),
-    ]);
-    assert_eq!(ledger.actions[0].reference.as_deref(), Some("batch-billing#498"));
+    assert_eq!(
+        actions,
+        [
+            ("M. Tanaka", "2026-06-12".to_string(), ActionStatus::Done),
+            ("J. Lindqvist", "2026-06-10".to_string(), ActionStatus::Done),
+            ("R. Okafor", "2026-06-11".to_string(), ActionStatus::Done),
+            ("S. de Wit", "2026-07-03".to_string(), ActionStatus::Open),
+            ("A. Kowalczyk", "2026-07-10".to_string(), ActionStatus::Open),
+        ]
+    );
+    assert_eq!(
+        ledger.actions[0].reference.as_deref(),
+        Some("batch-billing#498")
+    );
     assert_eq!(ledger.controls.len(), 4);
     assert_eq!(ledger.cards.len(), 4);
     assert_eq!(ledger.version(), 2);

@@ -65,24 +65,33 @@ fn a_delete_leaves_a_tombstone_that_a_late_duplicate_cannot_undo() {
     let mut setup = Setup::new();
     let m = message(101, "Ana", "2026-06-03T04:42:00Z", "wrong channel, sorry");
     feed(&mut setup, vec![Input::Message(m.clone())]);
-    feed(&mut setup, vec![Input::Deleted {
-        id: Snowflake(101),
-        at: at("2026-06-03T04:43:00Z"),
-    }]);
+    feed(
+        &mut setup,
+        vec![Input::Deleted {
+            id: Snowflake(101),
+            at: at("2026-06-03T04:43:00Z"),
+        }],
+    );
     let late = feed(&mut setup, vec![Input::Message(m)]);
     assert_eq!(late.messages_ignored, 1);
     let dossier = setup.dossier("INC-7");
     assert!(dossier.messages.is_empty());
     assert_eq!(dossier.tombstones.len(), 1);
     let json = serde_json::to_string(&dossier).unwrap();
-    assert!(!json.contains("wrong channel"), "a tombstone keeps no content");
+    assert!(
+        !json.contains("wrong channel"),
+        "a tombstone keeps no content"
+    );
 }
 
 #[test]
 fn editing_a_typed_command_reparses_it_and_deleting_withdraws_it() {
     let mut setup = Setup::new();
     let typed = message(102, "Ana", "2026-06-03T04:50:00Z", "/phase mitigate");
-    feed(&mut setup, vec![open_command(), Input::Message(typed.clone())]);
+    feed(
+        &mut setup,
+        vec![open_command(), Input::Message(typed.clone())],
+    );
     let phase_of = |setup: &Setup| {
         let ledger = Ledger::replay(&setup.dossier("INC-7"));
         ledger.phase_at(at("2026-06-03T05:00:00Z"))
@@ -96,10 +105,13 @@ fn editing_a_typed_command_reparses_it_and_deleting_withdraws_it() {
     assert_eq!(report.annotations_withdrawn, 1);
     assert_eq!(phase_of(&setup), PhaseTag::Escalate);
 
-    feed(&mut setup, vec![Input::Deleted {
-        id: Snowflake(102),
-        at: at("2026-06-03T04:53:00Z"),
-    }]);
+    feed(
+        &mut setup,
+        vec![Input::Deleted {
+            id: Snowflake(102),
+            at: at("2026-06-03T04:53:00Z"),
+        }],
+    );
     assert_eq!(phase_of(&setup), PhaseTag::LeadUp);
 }
 
@@ -109,13 +121,24 @@ fn bots_never_annotate_and_bad_commands_are_refused_with_a_reason() {
     let mut bot = message(103, "alertbot", "2026-06-03T04:44:00Z", "/phase resolve");
     bot.author.is_bot = true;
     let bad = message(104, "Ana", "2026-06-03T04:45:00Z", "/phase mitgate");
-    let report = feed(&mut setup, vec![open_command(), Input::Message(bot), Input::Message(bad)]);
+    let report = feed(
+        &mut setup,
+        vec![open_command(), Input::Message(bot), Input::Message(bad)],
+    );
     assert_eq!(report.refused.len(), 1);
-    assert!(report.refused[0].reason.contains("mitgate"), "{:?}", report.refused);
+    assert!(
+        report.refused[0].reason.contains("mitgate"),
+        "{:?}",
+        report.refused
+    );
     let dossier = setup.dossier("INC-7");
     let ledger = Ledger::replay(&dossier);
     assert!(ledger.phases.is_empty());
-    let bad = dossier.messages.iter().find(|m| m.id == Snowflake(104)).unwrap();
+    let bad = dossier
+        .messages
+        .iter()
+        .find(|m| m.id == Snowflake(104))
+        .unwrap();
     assert!(matches!(bad.typed, Some(TypedOutcome::Refused { .. })));
 }
 
@@ -123,7 +146,9 @@ fn bots_never_annotate_and_bad_commands_are_refused_with_a_reason() {
 fn a_retried_interaction_applies_once() {
     let mut setup = Setup::new();
     let command = Annotation {
-        origin: Origin::Interaction { id: Snowflake(9001) },
+        origin: Origin::Interaction {
+            id: Snowflake(9001),
+        },
         author: Some(Person::named("Ana")),
         given_at: at("2026-06-03T04:50:00Z"),
         seq: 0,
@@ -131,7 +156,10 @@ fn a_retried_interaction_applies_once() {
             text: "the consumer stalled on a poison message".into(),
         },
     };
-    feed(&mut setup, vec![open_command(), Input::Command(command.clone())]);
+    feed(
+        &mut setup,
+        vec![open_command(), Input::Command(command.clone())],
+    );
     let again = feed(&mut setup, vec![Input::Command(command)]);
     assert_eq!(again.annotations_unchanged, 1);
     assert_eq!(Ledger::replay(&setup.dossier("INC-7")).whys.len(), 1);
@@ -160,7 +188,12 @@ fn secrets_are_redacted_before_anything_is_stored() {
     );
     let report = feed(&mut setup, vec![Input::Message(m), Input::Message(typed)]);
     let stored = serde_json::to_string(&setup.dossier("INC-7")).unwrap();
-    for secret in ["AKIAIOSFODNN7EXAMPLE", "hunter2", "ghp_abcdef", "s3cr3tvalue123"] {
+    for secret in [
+        "AKIAIOSFODNN7EXAMPLE",
+        "hunter2",
+        "ghp_abcdef",
+        "s3cr3tvalue123",
+    ] {
         assert!(!stored.contains(secret), "{secret} was stored");
     }
     assert!(stored.contains("[redacted:"), "{stored}");
@@ -177,7 +210,10 @@ fn a_second_open_of_the_store_names_its_holder() {
         Ok(_) => panic!("the store opened twice"),
     };
     assert!(err.contains("in use by `test`"), "{err}");
-    assert!(err.contains(&format!("pid {}", std::process::id())), "{err}");
+    assert!(
+        err.contains(&format!("pid {}", std::process::id())),
+        "{err}"
+    );
 }
 
 #[test]
@@ -201,8 +237,16 @@ fn a_late_phase_moves_earlier_entries() {
     let mut setup = Setup::new();
     let mut pinned = message(107, "Ana", "2026-06-03T04:55:00Z", "dispatch paused");
     pinned.pinned = true;
-    let late = message(108, "Ana", "2026-06-03T05:10:00Z", "/phase mitigate at:04:52");
-    feed(&mut setup, vec![open_command(), Input::Message(pinned), Input::Message(late)]);
+    let late = message(
+        108,
+        "Ana",
+        "2026-06-03T05:10:00Z",
+        "/phase mitigate at:04:52",
+    );
+    feed(
+        &mut setup,
+        vec![open_command(), Input::Message(pinned), Input::Message(late)],
+    );
     let dossier = setup.dossier("INC-7");
     let ledger = Ledger::replay(&dossier);
     let entry = ledger

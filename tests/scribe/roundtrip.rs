@@ -54,8 +54,11 @@ fn the_export_json_and_the_record_import_back_losslessly() {
     let record = setup.render("INC-2417", "2026-06-20T12:00:00Z").html;
     let json = {
         let ledger = scribe::ledger::Ledger::replay(&original);
-        let value =
-            scribe::render::archive_json(&original, &ledger, crate::support::at("2026-06-20T12:00:00Z"));
+        let value = scribe::render::archive_json(
+            &original,
+            &ledger,
+            crate::support::at("2026-06-20T12:00:00Z"),
+        );
         serde_json::to_string_pretty(&value).unwrap()
     };
     for (name, text) in [("export.json", json), ("record.html", record)] {
@@ -66,8 +69,14 @@ fn the_export_json_and_the_record_import_back_losslessly() {
         let back = fresh.dossier("INC-2417");
         assert_eq!(back.messages, original.messages, "{name}: messages");
         assert_eq!(back.tombstones, original.tombstones, "{name}: tombstones");
-        assert_eq!(back.annotations, original.annotations, "{name}: annotations");
-        assert_eq!(back.incident.channel, original.incident.channel, "{name}: channel");
+        assert_eq!(
+            back.annotations, original.annotations,
+            "{name}: annotations"
+        );
+        assert_eq!(
+            back.incident.channel, original.incident.channel,
+            "{name}: channel"
+        );
     }
 }
 
@@ -76,14 +85,21 @@ fn the_archive_json_validates_against_the_schema() {
     let setup = demo_setup();
     let dossier = setup.dossier("INC-2417");
     let ledger = scribe::ledger::Ledger::replay(&dossier);
-    let value =
-        scribe::render::archive_json(&dossier, &ledger, crate::support::at("2026-06-20T12:00:00Z"));
+    let value = scribe::render::archive_json(
+        &dossier,
+        &ledger,
+        crate::support::at("2026-06-20T12:00:00Z"),
+    );
     let schema_text = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/scribe.incident-1.schema.json"),
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("schema/scribe.incident-1.schema.json"),
     )
     .unwrap();
     let schema: serde_json::Value = serde_json::from_str(&schema_text).unwrap();
     let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
-    let errors: Vec<String> = validator.iter_errors(&value).map(|e| e.to_string()).collect();
+    let errors: Vec<String> = validator
+        .iter_errors(&value)
+        .map(|e| e.to_string())
+        .collect();
     assert!(errors.is_empty(), "{errors:#?}");
 }

@@ -123,7 +123,9 @@ pub fn message(id: u64, who: &str, when: &str, content: &str) -> Message {
 
 /// A stable id per name.
 pub fn person_id(name: &str) -> u64 {
-    name.bytes().fold(1_000_000u64, |h, b| h.wrapping_mul(31).wrapping_add(b as u64))
+    name.bytes().fold(1_000_000u64, |h, b| {
+        h.wrapping_mul(31).wrapping_add(b as u64)
+    })
 }
 
 /// What a reader sees: the record's text without tags, scripts or styles,
@@ -132,7 +134,9 @@ pub fn visible_text(html: &str) -> String {
     let no_blocks = regex::Regex::new(r"(?s)<(script|style)\b.*?</(script|style)>")
         .unwrap()
         .replace_all(html, " ");
-    let no_tags = regex::Regex::new(r"<[^>]*>").unwrap().replace_all(&no_blocks, " ");
+    let no_tags = regex::Regex::new(r"<[^>]*>")
+        .unwrap()
+        .replace_all(&no_blocks, " ");
     let decoded = no_tags
         .replace("&lt;", "<")
         .replace("&gt;", ">")
