@@ -397,6 +397,9 @@ impl<'a> Batch<'a> {
     fn keep_annotation(&mut self, annotation: Annotation) {
         self.changes
             .put_annotation(&self.working.incident.id, &annotation);
+        if !self.deferred {
+            self.report.applied.push(annotation.clone());
+        }
         self.working
             .annotations
             .insert(annotation.origin.key(), annotation);

@@ -68,6 +68,9 @@ pub struct Report {
     pub annotations_applied: usize,
     pub annotations_unchanged: usize,
     pub annotations_withdrawn: usize,
+    /// The annotations applied, for the bot to confirm (live batches
+    /// only; an import reports counts).
+    pub applied: Vec<Annotation>,
     pub refused: Vec<Refusal>,
     /// The published version count after the batch.
     pub version: u32,

@@ -3,15 +3,15 @@
 //! batch. A batch that fails to commit leaves the store as it was and
 //! drops the working copy, which is read again next time.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 
 use super::batch::{Batch, redact_annotation, redact_message};
 use super::redact::Redactor;
 use super::working::Working;
 use super::{IngestError, Input, Report};
-use crate::model::{Incident, IncidentId, Snowflake};
+use crate::model::{Dossier, Incident, IncidentId, Message, Post, Snowflake};
 use crate::settings::Settings;
 use crate::store::{Changes, Store};
 
@@ -136,6 +136,52 @@ impl Recorder {
             channel: None,
             posts: Vec::new(),
         }
+    }
+
+    /// Everything stored for `id`, as the store has it now.
+    pub fn dossier(&self, id: &IncidentId) -> Result<Dossier, IngestError> {
+        self.store
+            .dossier(id)?
+            .ok_or_else(|| IngestError::UnknownIncident(id.clone()))
+    }
+
+    /// Reconciles `id` with a read of its channel history: every message
+    /// read is ingested (new ones, edits, pins and 📌 reactions), and a
+    /// stored message posted at or after `complete_since` that the read
+    /// did not return was deleted while nobody watched.
+    pub fn reconcile(
+        &mut self,
+        id: &IncidentId,
+        read: Vec<Message>,
+        complete_since: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<Report, IngestError> {
+        let seen: HashSet<Snowflake> = read.iter().map(|m| m.id).collect();
+        let gone: Vec<Input> = self
+            .dossier(id)?
+            .messages
+            .iter()
+            .filter(|m| m.posted_utc() >= complete_since && !seen.contains(&m.id))
+            .map(|m| Input::Deleted { id: m.id, at: now })
+            .collect();
+        let inputs = read.into_iter().map(Input::Message).chain(gone);
+        self.ingest(id, None, inputs)
+    }
+
+    /// Notes that version `post.version` of the record was posted.
+    pub fn record_post(&mut self, id: &IncidentId, post: Post) -> Result<(), IngestError> {
+        self.open.remove(id);
+        let mut incident = self
+            .store
+            .incident(id)?
+            .ok_or_else(|| IngestError::UnknownIncident(id.clone()))?;
+        incident.posts.retain(|p| p.version != post.version);
+        incident.posts.push(post);
+        incident.posts.sort_by_key(|p| p.version);
+        let mut changes = Changes::default();
+        changes.put_incident(&incident);
+        self.store.commit(changes)?;
+        Ok(())
     }
 
     /// Re-applies today's secret patterns to everything stored for `id`;
