@@ -257,3 +257,61 @@ fn a_late_phase_moves_earlier_entries() {
     assert_eq!(entry.phase, PhaseTag::Mitigate);
     assert_eq!(ledger.phases[0].phase, Phase::Mitigate);
 }
+
+#[test]
+fn reconciling_a_history_read_finds_edits_pins_and_deletions() {
+    let mut setup = Setup::new();
+    let kept = message(110, "Ana", "2026-06-03T04:50:00Z", "drain started");
+    let gone = message(111, "Ana", "2026-06-03T04:51:00Z", "typo, ignore");
+    let old = message(109, "Ana", "2026-06-03T03:00:00Z", "before the window");
+    feed(
+        &mut setup,
+        vec![
+            open_command(),
+            Input::Message(old),
+            Input::Message(kept.clone()),
+            Input::Message(gone),
+        ],
+    );
+    let mut edited = kept.clone();
+    edited.content = "drain started on worker-3".into();
+    edited.edited_at = Some(kept.posted_at + Duration::minutes(2));
+    edited.pinned = true;
+    let new = message(
+        112,
+        "Bo",
+        "2026-06-03T04:55:00Z",
+        "said while the bot was down",
+    );
+    let report = setup
+        .recorder
+        .reconcile(
+            &id(),
+            vec![edited, new],
+            at("2026-06-03T04:00:00Z"),
+            at("2026-06-03T05:00:00Z"),
+        )
+        .unwrap();
+    assert_eq!(
+        (
+            report.messages_added,
+            report.messages_edited,
+            report.messages_deleted
+        ),
+        (1, 1, 2),
+        "{report:?}"
+    );
+    let dossier = setup.dossier("INC-7");
+    let ids: Vec<u64> = dossier.messages.iter().map(|m| m.id.0).collect();
+    assert_eq!(
+        ids,
+        [109, 110, 112],
+        "messages before the read window are kept"
+    );
+    assert!(dossier.messages[1].pinned);
+    assert_eq!(
+        dossier.tombstones.len(),
+        2,
+        "the deleted message and the open command"
+    );
+}
