@@ -44,6 +44,23 @@ pub struct Context<'a> {
     pub mentions: &'a [Person],
 }
 
+impl<'a> Context<'a> {
+    /// The context of a command given in chat (typed or slash) at `now`.
+    pub fn chat(
+        tz: Tz,
+        now: DateTime<Utc>,
+        severities: &'a [String],
+        mentions: &'a [Person],
+    ) -> Context<'a> {
+        Context {
+            tz,
+            clock: Clock::Chat { now },
+            severities,
+            mentions,
+        }
+    }
+}
+
 /// The moment a command was given, which anchors bare and relative times.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Clock {

@@ -9,7 +9,7 @@ use anyhow::{Context as _, bail};
 use chrono_tz::Tz;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::annotate::{self, Clock, Context, NotesError};
+use crate::annotate::{self, Context, NotesError};
 use crate::import::archive::{self, Kind};
 use crate::import::{dce, notes};
 use crate::ingest::{Input, Recorder, Report};
@@ -222,14 +222,7 @@ fn opened_in_message(message: &Message, tz: Tz, severities: &[String]) -> Option
     if !message.content.contains("/incident open") {
         return None;
     }
-    let ctx = Context {
-        tz,
-        clock: Clock::Chat {
-            now: message.posted_utc(),
-        },
-        severities,
-        mentions: &message.mentions,
-    };
+    let ctx = Context::chat(tz, message.posted_utc(), severities, &message.mentions);
     let command = if message.author.is_bot {
         annotate::parse_confirmation(&message.content, &ctx)
     } else {
@@ -259,14 +252,7 @@ fn scribe_author(
         .iter()
         .filter(|m| m.author.is_bot && m.content.contains(" · /"))
         .find(|m| {
-            let ctx = Context {
-                tz,
-                clock: Clock::Chat {
-                    now: m.posted_utc(),
-                },
-                severities,
-                mentions: &m.mentions,
-            };
+            let ctx = Context::chat(tz, m.posted_utc(), severities, &m.mentions);
             annotate::parse_confirmation(&m.content, &ctx).is_some()
         })
         .map(|m| m.author.id)

@@ -7,7 +7,7 @@ use chrono_tz::Tz;
 use super::redact::Redactor;
 use super::working::Working;
 use super::{Input, Refusal, Report};
-use crate::annotate::{self, Clock, Context};
+use crate::annotate::{self, Context};
 use crate::model::{
     Annotation, Channel, Message, Origin, Person, Revision, Snowflake, Tombstone, TypedOutcome,
 };
@@ -419,12 +419,7 @@ impl<'a> Batch<'a> {
     where
         'a: 'm,
     {
-        Context {
-            tz: self.tz,
-            clock: Clock::Chat { now },
-            severities: &self.settings.record.severities,
-            mentions,
-        }
+        Context::chat(self.tz, now, &self.settings.record.severities, mentions)
     }
 }
 

@@ -62,6 +62,32 @@ pub struct Tombstone {
 }
 
 impl Message {
+    /// A plain message: no edits, attachments, pins or replies yet.
+    pub fn new(
+        id: Snowflake,
+        author: Author,
+        posted_at: DateTime<FixedOffset>,
+        content: impl Into<String>,
+    ) -> Message {
+        Message {
+            id,
+            channel_id: None,
+            author,
+            posted_at,
+            edited_at: None,
+            content: content.into(),
+            history: Vec::new(),
+            attachments: Vec::new(),
+            embeds: Vec::new(),
+            mentions: Vec::new(),
+            pinned: false,
+            pin_reactions: Vec::new(),
+            reply_to: None,
+            interaction: None,
+            typed: None,
+        }
+    }
+
     /// True when a pin or a 📌 reaction makes this a key event.
     pub fn is_pinned_or_flagged(&self) -> bool {
         self.pinned || !self.pin_reactions.is_empty()

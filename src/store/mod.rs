@@ -489,27 +489,13 @@ mod tests {
     }
 
     fn message(id: u64, text: &str) -> Message {
-        Message {
-            id: Snowflake(id),
-            channel_id: None,
-            author: Author {
-                id: Snowflake(7),
-                name: "Ana".into(),
-                is_bot: false,
-            },
-            posted_at: DateTime::parse_from_rfc3339("2026-06-03T04:00:00Z").unwrap(),
-            edited_at: None,
-            content: text.into(),
-            history: Vec::new(),
-            attachments: Vec::new(),
-            embeds: Vec::new(),
-            mentions: Vec::new(),
-            pinned: false,
-            pin_reactions: Vec::new(),
-            reply_to: None,
-            interaction: None,
-            typed: None,
-        }
+        let author = Author {
+            id: Snowflake(7),
+            name: "Ana".into(),
+            is_bot: false,
+        };
+        let at = DateTime::parse_from_rfc3339("2026-06-03T04:00:00Z").unwrap();
+        Message::new(Snowflake(id), author, at, text)
     }
 
     fn open(dir: &Path) -> Store {

@@ -98,27 +98,15 @@ pub fn at(text: &str) -> DateTime<Utc> {
 
 /// A human's message posted at `when` (RFC 3339).
 pub fn message(id: u64, who: &str, when: &str, content: &str) -> Message {
-    Message {
-        id: Snowflake(id),
-        channel_id: Some(Snowflake(42)),
-        author: Author {
-            id: Snowflake(person_id(who)),
-            name: who.to_string(),
-            is_bot: false,
-        },
-        posted_at: DateTime::parse_from_rfc3339(when).expect("RFC 3339"),
-        edited_at: None,
-        content: content.to_string(),
-        history: Vec::new(),
-        attachments: Vec::new(),
-        embeds: Vec::new(),
-        mentions: Vec::new(),
-        pinned: false,
-        pin_reactions: Vec::new(),
-        reply_to: None,
-        interaction: None,
-        typed: None,
-    }
+    let author = Author {
+        id: Snowflake(person_id(who)),
+        name: who.to_string(),
+        is_bot: false,
+    };
+    let posted_at = DateTime::parse_from_rfc3339(when).expect("RFC 3339");
+    let mut message = Message::new(Snowflake(id), author, posted_at, content);
+    message.channel_id = Some(Snowflake(42));
+    message
 }
 
 /// A stable id per name.
