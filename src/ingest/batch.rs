@@ -87,7 +87,13 @@ impl<'a> Batch<'a> {
         (self.changes, self.report)
     }
 
-    fn message(&mut self, message: Message) {
+    fn message(&mut self, mut message: Message) {
+        // The incident's own channel goes unsaid: only a thread's id is
+        // kept, which keeps every stored message and the archive smaller.
+        let home = self.working.incident.channel.as_ref().map(|c| c.id);
+        if message.channel_id.is_some() && message.channel_id == home {
+            message.channel_id = None;
+        }
         let message = redact_message(self.redactor, message);
         if self.working.tombstones.contains_key(&message.id) {
             self.report.messages_ignored += 1;

@@ -12,7 +12,7 @@ use super::{Person, Snowflake};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Message {
     pub id: Snowflake,
-    /// The channel or thread it was posted in.
+    /// The thread it was posted in; `None` for the incident's channel.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel_id: Option<Snowflake>,
     pub author: Author,
