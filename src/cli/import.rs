@@ -43,6 +43,8 @@ pub struct Outcome {
     pub report: Report,
     pub messages_read: usize,
     pub notes_errors: Vec<(String, NotesError)>,
+    /// What the reader noticed and what the record still lacks.
+    pub warnings: Vec<String>,
 }
 
 pub(super) fn run(settings: &Settings, args: ImportArgs) -> anyhow::Result<()> {
@@ -87,13 +89,19 @@ pub fn import_files(
         None => recorder.new_incident(id.clone(), Some(tz.name())),
     };
     let messages_read = source.messages.len();
+    let mut warnings = source.warnings.clone();
     let inputs = source_inputs(source).chain(notes_inputs);
     let report = recorder.import(&id, Some(header), inputs)?;
     tracing::info!(incident = %id, messages = messages_read, "imported");
+    let dossier = recorder.dossier(&id)?;
+    let ledger = crate::ledger::Ledger::replay(&dossier);
+    let review = &recorder.settings().warnings;
+    warnings.extend(crate::ledger::review(&ledger, &dossier, review));
     Ok(Outcome {
         report,
         messages_read,
         notes_errors,
+        warnings,
     })
 }
 
@@ -102,6 +110,7 @@ struct Source {
     channel: Option<Channel>,
     messages: Vec<Message>,
     dossier: Option<Dossier>,
+    warnings: Vec<String>,
 }
 
 fn read_source(path: &Path, settings: &Settings, progress: bool) -> anyhow::Result<Source> {
@@ -122,6 +131,7 @@ fn read_source(path: &Path, settings: &Settings, progress: bool) -> anyhow::Resu
                 channel: dossier.incident.channel.clone(),
                 messages: Vec::new(),
                 dossier: Some(dossier),
+                warnings: Vec::new(),
             })
         }
         Kind::DceHtml => Err(crate::import::ImportError::HtmlExport.into()),
@@ -148,10 +158,34 @@ fn read_dce(
     bar.finish_and_clear();
     messages.sort_by_key(|m| (m.posted_utc(), m.id));
     Ok(Source {
+        warnings: export_warnings(&info),
         channel: info.channel,
         messages,
         dossier: None,
     })
+}
+
+/// What reading the export noticed that the operator should know.
+fn export_warnings(info: &dce::ExportInfo) -> Vec<String> {
+    let mut warnings = Vec::new();
+    if info.system_skipped > 0 {
+        warnings.push(format!(
+            "{} system notices (joins, pin notices, renames) were left out",
+            info.system_skipped
+        ));
+    }
+    if let Some(declared) = info.declared_count
+        && declared != info.messages + info.system_skipped
+    {
+        warnings.push(format!(
+            "the export says it holds {declared} messages but {} were read: it may be cut short",
+            info.messages + info.system_skipped
+        ));
+    }
+    if info.channel.is_none() {
+        warnings.push("the export names no channel".into());
+    }
+    warnings
 }
 
 fn progress_bar(size: u64, visible: bool) -> ProgressBar {
@@ -307,5 +341,8 @@ fn print_outcome(args: &ImportArgs, outcome: &Outcome) {
     }
     for (file, error) in &outcome.notes_errors {
         println!("  refused {file} {error}");
+    }
+    for warning in &outcome.warnings {
+        println!("warning: {warning}");
     }
 }

@@ -50,6 +50,9 @@ fn refusals_say_why_and_bots_never_annotate() {
             .map(|(f, e)| format!("{f}: {e}")),
     );
     insta::assert_snapshot!("ops88_refusals", lines.join("\n"));
+    let warnings = outcome.warnings.join("\n");
+    assert!(warnings.contains("1 system notices"), "{warnings}");
+    assert!(warnings.contains("no root cause yet"), "{warnings}");
     let ledger = Ledger::replay(&setup.dossier("OPS-88"));
     let resolves: Vec<_> = ledger
         .phases
