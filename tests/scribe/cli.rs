@@ -159,3 +159,30 @@ fn check_names_each_problem_on_its_own_line() {
         "{text}"
     );
 }
+
+#[test]
+fn redact_applies_todays_patterns_to_what_is_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let export = example("export.json");
+    let out = scribe(dir.path(), &["import", export.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let before = stdout(&scribe(dir.path(), &["export", "INC-2417"]));
+    assert!(before.contains("standby-2"));
+
+    let out = Command::new(env!("CARGO_BIN_EXE_scribe"))
+        .args(["redact", "INC-2417"])
+        .current_dir(dir.path())
+        .env("SCRIBE_STORE_PATH", dir.path().join("store"))
+        .env("SCRIBE_REDACT_PATTERNS", r"standby-\d")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("entries redacted"),
+        "{}",
+        stdout(&out)
+    );
+    let after = stdout(&scribe(dir.path(), &["export", "INC-2417"]));
+    assert!(!after.contains("standby-2"), "the pattern was not applied");
+    assert!(after.contains("[redacted:custom]"));
+}
