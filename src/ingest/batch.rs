@@ -79,9 +79,9 @@ impl<'a> Batch<'a> {
         if self.deferred {
             self.settle();
         }
-        if self.working.is_new {
+        if self.working.header_dirty {
             self.changes.put_incident(&self.working.incident);
-            self.working.is_new = false;
+            self.working.header_dirty = false;
         }
         self.report.version = self.working.ledger.version();
         (self.changes, self.report)
@@ -194,7 +194,7 @@ impl<'a> Batch<'a> {
             .bind_channel(channel.id, &self.working.incident.id);
         self.working.incident.channel = Some(channel);
         self.working.rebuild_ledger();
-        self.working.is_new = true;
+        self.working.header_dirty = true;
     }
 
     /// Reads a human message as a typed command, applying it if it is

@@ -14,8 +14,9 @@ pub struct Working {
     pub tombstones: BTreeMap<Snowflake, Tombstone>,
     pub annotations: BTreeMap<String, Annotation>,
     pub ledger: Ledger,
-    /// True until the header has been written once.
-    pub is_new: bool,
+    /// True when the header must be written: a new incident, or a new
+    /// channel binding.
+    pub header_dirty: bool,
 }
 
 impl Working {
@@ -28,7 +29,7 @@ impl Working {
             tombstones: BTreeMap::new(),
             annotations: BTreeMap::new(),
             ledger,
-            is_new: true,
+            header_dirty: true,
         }
     }
 
@@ -45,7 +46,7 @@ impl Working {
                 .map(|a| (a.origin.key(), a))
                 .collect(),
             ledger,
-            is_new: false,
+            header_dirty: false,
         }
     }
 
