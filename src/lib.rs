@@ -15,10 +15,34 @@
 //! - [`model`]: incidents, messages, annotations, origins.
 //! - [`settings`]: typed, layered configuration.
 //! - [`cli`]: the operator commands behind `scribe`.
+//! - `discord` (feature `discord`): the bot behind `scribe run`, the
+//!   only module that names serenity.
 //! - [`synth`]: generated incidents for benchmarks.
+//!
+//! The typed spelling of a command and its canonical form:
+//!
+//! ```
+//! use chrono::{TimeZone, Utc};
+//! use scribe::annotate::{self, Context};
+//! use scribe::model::{Command, Phase};
+//!
+//! let now = Utc.with_ymd_and_hms(2026, 6, 3, 5, 0, 0).unwrap();
+//! let severities = ["SEV-2".to_string()];
+//! let ctx = Context::chat(chrono_tz::UTC, now, &severities, &[]);
+//! let command = annotate::parse_typed("/phase mitigate at:04:51", &ctx)
+//!     .unwrap()
+//!     .unwrap();
+//! assert!(matches!(command, Command::Phase { phase: Phase::Mitigate, .. }));
+//! assert_eq!(
+//!     annotate::canonical(&command, chrono_tz::UTC),
+//!     "/phase mitigate at:2026-06-03 04:51"
+//! );
+//! ```
 
 pub mod annotate;
 pub mod cli;
+#[cfg(feature = "discord")]
+pub mod discord;
 pub mod import;
 pub mod ingest;
 pub mod ledger;
