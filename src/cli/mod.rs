@@ -6,6 +6,8 @@ mod demo;
 pub mod import;
 mod inspect;
 mod render;
+#[cfg(feature = "discord")]
+mod run;
 
 use std::path::PathBuf;
 
@@ -68,6 +70,10 @@ pub enum Command {
     Redact { id: Option<IncidentId> },
     /// Validate configuration, token presence and the store.
     Check,
+    /// Run the Discord bot (token from DISCORD_TOKEN or
+    /// discord.token_file) until SIGTERM or ctrl-c.
+    #[cfg(feature = "discord")]
+    Run,
 }
 
 /// Runs one command to completion.
@@ -82,6 +88,8 @@ pub fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
         Command::Export { id, output } => inspect::export(&settings, &id, output.as_deref()),
         Command::Redact { id } => inspect::redact(&settings, id.as_ref()),
         Command::Check => check::run(&settings),
+        #[cfg(feature = "discord")]
+        Command::Run => run::run(&settings),
     }
 }
 

@@ -1,0 +1,522 @@
+//! Slash commands, message menus, autocomplete and forms. Each becomes
+//! a core command through [`crate::annotate::parse_options`] with the
+//! interaction as its origin; user mistakes and refusals are answered
+//! only to the caller, applied annotations in the channel.
+
+use serenity::all as dc;
+
+use super::bot::{Bot, fault, fault_text};
+use super::commands::{self, LOG_EXCERPT, TIMELINE};
+use super::options::Invocation;
+use super::{convert, suggest};
+use crate::annotate::{self, Clock, Context};
+use crate::ingest::Input;
+use crate::model::{Annotation, Command, IncidentId, Origin, Person, Snowflake};
+
+/// Where a form's answer goes: `scribe-form:<path>:<option>`.
+const FORM_PREFIX: &str = "scribe-form";
+
+/// Who acted, where, through which interaction.
+pub(super) struct Caller {
+    pub id: Snowflake,
+    pub channel: dc::ChannelId,
+    pub guild: Option<dc::GuildId>,
+    pub person: Person,
+    pub roles: Vec<u64>,
+    /// What Discord lets this interaction upload, in bytes (0: unknown).
+    pub upload_bytes: u64,
+}
+
+/// The interaction to answer.
+#[derive(Clone, Copy)]
+pub(super) enum Reply<'a> {
+    Command(&'a dc::CommandInteraction),
+    Modal(&'a dc::ModalInteraction),
+}
+
+impl Reply<'_> {
+    async fn respond(self, ctx: &dc::Context, response: dc::CreateInteractionResponse) {
+        let result = match self {
+            Reply::Command(i) => i.create_response(&ctx.http, response).await,
+            Reply::Modal(i) => i.create_response(&ctx.http, response).await,
+        };
+        if let Err(e) = result {
+            // A replayed interaction was answered already: nothing to do.
+            tracing::warn!(error = %e, "interaction response not accepted");
+        }
+    }
+
+    pub(super) async fn edit(self, ctx: &dc::Context, edit: dc::EditInteractionResponse) {
+        let result = match self {
+            Reply::Command(i) => i.edit_response(&ctx.http, edit).await,
+            Reply::Modal(i) => i.edit_response(&ctx.http, edit).await,
+        };
+        if let Err(e) = result {
+            tracing::warn!(error = %e, "interaction response not edited");
+        }
+    }
+
+    /// A reply only the caller sees.
+    pub(super) async fn private(self, ctx: &dc::Context, text: &str) {
+        let message = dc::CreateInteractionResponseMessage::new()
+            .content(super::reply::fit(text))
+            .ephemeral(true);
+        self.respond(ctx, dc::CreateInteractionResponse::Message(message))
+            .await;
+    }
+
+    /// A reply in the channel, pinging nobody.
+    pub(super) async fn public(self, ctx: &dc::Context, text: &str) {
+        let message = dc::CreateInteractionResponseMessage::new()
+            .content(super::reply::fit(text))
+            .allowed_mentions(dc::CreateAllowedMentions::new());
+        self.respond(ctx, dc::CreateInteractionResponse::Message(message))
+            .await;
+    }
+
+    /// "Thinking…", for work that may take longer than Discord's 3 s.
+    pub(super) async fn defer(self, ctx: &dc::Context, private: bool) {
+        let message = dc::CreateInteractionResponseMessage::new().ephemeral(private);
+        self.respond(ctx, dc::CreateInteractionResponse::Defer(message))
+            .await;
+    }
+}
+
+/// Routes one interaction.
+pub async fn dispatch(bot: &Bot, ctx: &dc::Context, interaction: dc::Interaction) {
+    match interaction {
+        dc::Interaction::Command(i) => command(bot, ctx, &i).await,
+        dc::Interaction::Autocomplete(i) => autocomplete(bot, ctx, &i).await,
+        dc::Interaction::Modal(i) => form_answer(bot, ctx, &i).await,
+        _ => {}
+    }
+}
+
+fn caller_of_command(i: &dc::CommandInteraction) -> Caller {
+    let member = i.member.as_deref();
+    Caller {
+        id: Snowflake(i.id.get()),
+        channel: i.channel_id,
+        guild: i.guild_id,
+        person: person_of(member, &i.user),
+        roles: member.map(role_ids).unwrap_or_default(),
+        upload_bytes: u64::from(i.attachment_size_limit),
+    }
+}
+
+fn caller_of_modal(i: &dc::ModalInteraction) -> Caller {
+    let member = i.member.as_ref();
+    Caller {
+        id: Snowflake(i.id.get()),
+        channel: i.channel_id,
+        guild: i.guild_id,
+        person: person_of(member, &i.user),
+        roles: member.map(role_ids).unwrap_or_default(),
+        upload_bytes: u64::from(i.attachment_size_limit),
+    }
+}
+
+fn person_of(member: Option<&dc::Member>, user: &dc::User) -> Person {
+    Person {
+        name: member.map_or_else(|| convert::display_name(user), super::bot::member_name),
+        id: Some(Snowflake(user.id.get())),
+    }
+}
+
+fn role_ids(member: &dc::Member) -> Vec<u64> {
+    member.roles.iter().map(|r| r.get()).collect()
+}
+
+async fn command(bot: &Bot, ctx: &dc::Context, i: &dc::CommandInteraction) {
+    let caller = caller_of_command(i);
+    let reply = Reply::Command(i);
+    tracing::info!(command = %i.data.name, interaction = %i.id, "command");
+    if i.data.kind == dc::CommandType::Message {
+        return menu(bot, ctx, &caller, reply, i).await;
+    }
+    let invocation = Invocation::read(&i.data);
+    let Some(slash) = commands::find(&invocation.path) else {
+        let text = format!("\"/{}\" is not a Scribe command", invocation.path.join(" "));
+        return reply.private(ctx, &text).await;
+    };
+    if let Some(field) = slash.form.filter(|f| needs_form(&invocation, f)) {
+        return open_form(ctx, i, slash, field).await;
+    }
+    let result = match slash.core {
+        ["incident", "open"] => {
+            super::open::open(bot, ctx, &caller, reply, &invocation.options).await
+        }
+        ["postmortem", "preview"] => super::publishing::preview(bot, ctx, &caller, reply).await,
+        ["postmortem", "publish"] => super::publishing::publish(bot, ctx, &caller, reply).await,
+        ["action", "list"] => list_actions(bot, ctx, &caller, reply).await,
+        core => annotate_options(bot, ctx, &caller, reply, core, &invocation.options).await,
+    };
+    if let Err(e) = result {
+        let reference = fault(&e, "answering a command");
+        reply.private(ctx, &fault_text(&reference)).await;
+    }
+}
+
+/// A paragraph option left out opens the form; `/incident set` opens
+/// it only when nothing at all was given.
+fn needs_form(invocation: &Invocation, field: &str) -> bool {
+    invocation.get(field).is_none() && invocation.options.is_empty()
+}
+
+async fn open_form(
+    ctx: &dc::Context,
+    i: &dc::CommandInteraction,
+    slash: &commands::Slash,
+    field: &str,
+) {
+    let custom_id = format!("{FORM_PREFIX}:{}:{field}", slash.path.join(" "));
+    let input = dc::CreateInputText::new(dc::InputTextStyle::Paragraph, field, field)
+        .required(true)
+        .max_length(4000);
+    let title = format!("/{}", slash.core.join(" "));
+    let modal = dc::CreateModal::new(custom_id, title)
+        .components(vec![dc::CreateActionRow::InputText(input)]);
+    Reply::Command(i)
+        .respond(ctx, dc::CreateInteractionResponse::Modal(modal))
+        .await;
+}
+
+/// A form's answer: the command it was opened for, with the text.
+async fn form_answer(bot: &Bot, ctx: &dc::Context, i: &dc::ModalInteraction) {
+    let caller = caller_of_modal(i);
+    let reply = Reply::Modal(i);
+    let Some((path, field)) = form_target(&i.data.custom_id) else {
+        return;
+    };
+    let Some(slash) = commands::find(&path) else {
+        return;
+    };
+    let text = form_text(&i.data.components);
+    let options = vec![(field, text)];
+    if let Err(e) = annotate_options(bot, ctx, &caller, reply, slash.core, &options).await {
+        let reference = fault(&e, "answering a form");
+        reply.private(ctx, &fault_text(&reference)).await;
+    }
+}
+
+/// The command path and option a form's custom id names.
+fn form_target(custom_id: &str) -> Option<(Vec<String>, String)> {
+    let rest = custom_id.strip_prefix(FORM_PREFIX)?.strip_prefix(':')?;
+    let (path, field) = rest.rsplit_once(':')?;
+    let path = path.split(' ').map(String::from).collect();
+    Some((path, field.to_string()))
+}
+
+fn form_text(rows: &[dc::ActionRow]) -> String {
+    rows.iter()
+        .flat_map(|row| &row.components)
+        .find_map(|c| match c {
+            dc::ActionRowComponent::InputText(input) => input.value.clone(),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
+/// "Add to timeline" and "Add as log excerpt".
+async fn menu(
+    bot: &Bot,
+    ctx: &dc::Context,
+    caller: &Caller,
+    reply: Reply<'_>,
+    i: &dc::CommandInteraction,
+) {
+    let Some(target) = i.data.target_id else {
+        return;
+    };
+    let message = Snowflake(target.get());
+    let command = match i.data.name.as_str() {
+        TIMELINE => Command::AddToTimeline { message },
+        LOG_EXCERPT => Command::AddLogExcerpt { message },
+        _ => return,
+    };
+    if let Err(e) = annotate_command(bot, ctx, caller, reply, Ok(command)).await {
+        let reference = fault(&e, "answering a menu");
+        reply.private(ctx, &fault_text(&reference)).await;
+    }
+}
+
+/// A command given as options: checked by the one parser, then applied.
+async fn annotate_options(
+    bot: &Bot,
+    ctx: &dc::Context,
+    caller: &Caller,
+    reply: Reply<'_>,
+    core: &[&str],
+    options: &[(String, String)],
+) -> anyhow::Result<()> {
+    let Some(id) = incident_or_say(bot, ctx, caller, reply).await? else {
+        return Ok(());
+    };
+    let tz = bot.zone_of(&id).await?;
+    let mentions = bot.mentioned(ctx, caller.guild, options).await;
+    let parsed = annotate::parse_options(core, options, &context(bot, caller, tz, &mentions));
+    annotate_in(bot, ctx, caller, reply, &id, tz, parsed.map_err(|e| e.0)).await
+}
+
+/// The chat context a slash command is read in.
+pub(super) fn context<'a>(
+    bot: &'a Bot,
+    caller: &Caller,
+    tz: chrono_tz::Tz,
+    mentions: &'a [Person],
+) -> Context<'a> {
+    Context {
+        tz,
+        clock: Clock::Chat {
+            now: caller.id.timestamp(),
+        },
+        severities: &bot.settings.record.severities,
+        mentions,
+    }
+}
+
+async fn annotate_command(
+    bot: &Bot,
+    ctx: &dc::Context,
+    caller: &Caller,
+    reply: Reply<'_>,
+    command: Result<Command, String>,
+) -> anyhow::Result<()> {
+    let Some(id) = incident_or_say(bot, ctx, caller, reply).await? else {
+        return Ok(());
+    };
+    let tz = bot.zone_of(&id).await?;
+    annotate_in(bot, ctx, caller, reply, &id, tz, command).await
+}
+
+/// The incident of the caller's channel; when there is none the caller
+/// is told how to start one.
+async fn incident_or_say(
+    bot: &Bot,
+    ctx: &dc::Context,
+    caller: &Caller,
+    reply: Reply<'_>,
+) -> anyhow::Result<Option<IncidentId>> {
+    let id = bot.incident_of(ctx, caller.channel).await?;
+    if id.is_none() {
+        let text = "this channel records no incident: start one here with /incident open";
+        reply.private(ctx, text).await;
+    }
+    Ok(id)
+}
+
+/// Checks permission, applies the command and answers: the confirmation
+/// in the channel, or the reason only to the caller.
+async fn annotate_in(
+    bot: &Bot,
+    ctx: &dc::Context,
+    caller: &Caller,
+    reply: Reply<'_>,
+    id: &IncidentId,
+    tz: chrono_tz::Tz,
+    command: Result<Command, String>,
+) -> anyhow::Result<()> {
+    let command = match command {
+        Ok(command) => command,
+        Err(reason) => {
+            reply.private(ctx, &reason).await;
+            return Ok(());
+        }
+    };
+    if let Some(refusal) = refusal(bot, caller, id, &command).await? {
+        reply.private(ctx, &refusal).await;
+        return Ok(());
+    }
+    let annotation = annotation(caller, command.clone());
+    let key = annotation.origin.key();
+    let report = bot
+        .ingest(id, None, vec![Input::Command(annotation)])
+        .await?;
+    if let Some(refused) = report.refused.iter().find(|r| r.origin == key) {
+        reply.private(ctx, &refused.reason).await;
+        return Ok(());
+    }
+    tracing::info!(incident = %id, origin = %key, "annotation applied");
+    reply
+        .public(ctx, &annotate::confirmation(&command, tz))
+        .await;
+    Ok(())
+}
+
+/// The caller's command as an annotation keyed by the interaction.
+pub(super) fn annotation(caller: &Caller, command: Command) -> Annotation {
+    Annotation {
+        origin: Origin::Interaction { id: caller.id },
+        author: Some(caller.person.clone()),
+        given_at: caller.id.timestamp(),
+        seq: 0,
+        command,
+    }
+}
+
+/// Why the caller may not give `command`, if they may not.
+async fn refusal(
+    bot: &Bot,
+    caller: &Caller,
+    id: &IncidentId,
+    command: &Command,
+) -> anyhow::Result<Option<String>> {
+    if !bot.access.may_annotate(&caller.roles) {
+        return Ok(Some(
+            "only members of the responder roles may annotate this incident; \
+             ask the incident commander to add you"
+                .into(),
+        ));
+    }
+    let changes_commander = matches!(command, Command::IncidentSet(p) if p.commander.is_some());
+    if changes_commander && !may_publish(bot, caller, id).await? {
+        return Ok(Some(
+            "only the incident commander or a member of a publisher role may change the commander"
+                .into(),
+        ));
+    }
+    Ok(None)
+}
+
+/// True when the caller is the commander or has a publisher role.
+pub(super) async fn may_publish(
+    bot: &Bot,
+    caller: &Caller,
+    id: &IncidentId,
+) -> anyhow::Result<bool> {
+    let key = id.clone();
+    let commander = bot
+        .with(move |r| Ok(crate::ledger::Ledger::replay(&r.dossier(&key)?).commander))
+        .await?;
+    Ok(bot
+        .access
+        .may_publish(&caller.person, &caller.roles, commander.as_ref()))
+}
+
+/// `/action list`, only for the caller.
+async fn list_actions(
+    bot: &Bot,
+    ctx: &dc::Context,
+    caller: &Caller,
+    reply: Reply<'_>,
+) -> anyhow::Result<()> {
+    let Some(id) = incident_or_say(bot, ctx, caller, reply).await? else {
+        return Ok(());
+    };
+    let key = id.clone();
+    let ledger = bot
+        .with(move |r| Ok(crate::ledger::Ledger::replay(&r.dossier(&key)?)))
+        .await?;
+    let lines: Vec<String> = ledger
+        .actions
+        .iter()
+        .map(|a| {
+            format!(
+                "{}. {} · {} · due {} · {}",
+                a.n,
+                a.text,
+                a.owner.name,
+                a.due,
+                a.status.as_str()
+            )
+        })
+        .collect();
+    let text = match lines.is_empty() {
+        true => format!("{id} has no actions yet: add one with /action add"),
+        false => lines.join("\n"),
+    };
+    reply.private(ctx, &text).await;
+    Ok(())
+}
+
+/// Suggestions for numbers and severities.
+async fn autocomplete(bot: &Bot, ctx: &dc::Context, i: &dc::CommandInteraction) {
+    let invocation = Invocation::read(&i.data);
+    let Some((name, typed)) = invocation.focused.clone() else {
+        return;
+    };
+    let choices = match name.as_str() {
+        "severity" => suggest::severities(&bot.settings.record.severities, &typed),
+        _ => numbers(bot, ctx, i, &invocation.path, &typed).await,
+    };
+    let is_number = name == "n";
+    let choices = choices
+        .into_iter()
+        .map(|c| match (is_number, c.value.parse::<i64>()) {
+            (true, Ok(n)) => dc::AutocompleteChoice::new(c.name, n),
+            _ => dc::AutocompleteChoice::new(c.name, c.value),
+        })
+        .collect();
+    let response = dc::CreateAutocompleteResponse::new().set_choices(choices);
+    if let Err(e) = i
+        .create_response(
+            &ctx.http,
+            dc::CreateInteractionResponse::Autocomplete(response),
+        )
+        .await
+    {
+        tracing::debug!(error = %e, "autocomplete not accepted");
+    }
+}
+
+async fn numbers(
+    bot: &Bot,
+    ctx: &dc::Context,
+    i: &dc::CommandInteraction,
+    path: &[String],
+    typed: &str,
+) -> Vec<suggest::Choice> {
+    let Ok(Some(id)) = bot.incident_of(ctx, i.channel_id).await else {
+        return Vec::new();
+    };
+    let ledger = bot
+        .with(move |r| Ok(crate::ledger::Ledger::replay(&r.dossier(&id)?)))
+        .await;
+    match ledger {
+        Ok(ledger) => suggest::numbers(&ledger, path, typed),
+        Err(e) => {
+            fault(&e, "autocomplete");
+            Vec::new()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn form_ids_name_the_command_and_option() {
+        let (path, field) = form_target("scribe-form:impact customers:text").unwrap();
+        assert_eq!(path, ["impact", "customers"]);
+        assert_eq!(field, "text");
+        assert!(form_target("other:impact customers:text").is_none());
+        assert!(form_target("scribe-form:rootcause").is_none());
+    }
+
+    #[test]
+    fn forms_open_only_when_nothing_was_given() {
+        let empty = Invocation {
+            path: vec!["rootcause".into()],
+            options: vec![],
+            focused: None,
+        };
+        assert!(needs_form(&empty, "text"));
+        let titled = Invocation {
+            path: vec!["incident".into(), "set".into()],
+            options: vec![("title".into(), "Duplicate drafts".into())],
+            focused: None,
+        };
+        assert!(!needs_form(&titled, "summary"));
+    }
+
+    #[test]
+    fn a_form_answer_reads_its_text() {
+        let rows: Vec<dc::ActionRow> = serde_json::from_value(serde_json::json!([
+            {"type": 1, "components": [{"type": 4, "custom_id": "text", "value": "Retries were\nnot idempotent."}]}
+        ]))
+        .unwrap();
+        assert_eq!(form_text(&rows), "Retries were\nnot idempotent.");
+        assert_eq!(form_text(&[]), "");
+    }
+}
