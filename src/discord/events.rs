@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use serenity::all as dc;
 use serenity::async_trait;
 
@@ -133,6 +133,25 @@ impl Bot {
         }
         self.answer_typed(ctx, &id, &report, std::slice::from_ref(raw))
             .await
+    }
+
+    /// Records one message by id, for a menu used on a message from
+    /// before the incident was opened; one already stored is unchanged.
+    pub(super) async fn record_message(
+        &self,
+        ctx: &dc::Context,
+        id: &IncidentId,
+        channel: dc::ChannelId,
+        message: dc::MessageId,
+        guild: Option<dc::GuildId>,
+    ) -> anyhow::Result<()> {
+        let raw = ctx.http.get_message(channel, message).await?;
+        if !self.is_chat_of_others(&raw) {
+            return Ok(());
+        }
+        let read = self.read_message(ctx, &raw, guild, &HashSet::new()).await;
+        let inputs = vec![Input::Message(read.message)];
+        self.ingest(id, None, inputs).await.map(|_| ())
     }
 
     /// True for chat that someone other than Scribe wrote.
@@ -345,6 +364,8 @@ impl Bot {
         }
     }
 
+    /// One incident against what its channel and threads hold now; then
+    /// any publish a restart cut short is finished.
     async fn reconcile(&self, ctx: &dc::Context, id: &IncidentId) -> anyhow::Result<()> {
         let key = id.clone();
         let dossier = self.with(move |r| Ok(r.dossier(&key)?)).await?;
@@ -352,44 +373,59 @@ impl Bot {
             return Ok(());
         };
         let from = history::reconcile_from(&dossier);
-        let mut channels: Vec<u64> = vec![channel.id.0];
-        channels.extend(
-            dossier
-                .messages
-                .iter()
-                .filter_map(|m| m.channel_id.map(|c| c.0)),
-        );
-        channels.sort_unstable();
-        channels.dedup();
+        let (raws, complete) = self.read_all(ctx, &dossier, channel.id, from).await?;
+
         let known: HashSet<u64> = dossier.messages.iter().map(|m| m.id.0).collect();
         let guild = channel.guild_id.map(|g| dc::GuildId::new(g.0));
-        let mut raws = Vec::new();
-        let mut complete = true;
-        for c in channels {
-            let (read, whole) =
-                history::read_channel(ctx, dc::ChannelId::new(c), Snowflake::at(from)).await?;
-            complete &= whole;
-            raws.extend(read.into_iter().filter(|m| self.is_chat_of_others(m)));
-        }
         let mut read = Vec::with_capacity(raws.len());
         for raw in &raws {
             read.push(self.read_message(ctx, raw, guild, &known).await.message);
         }
+
         // A read cut short by the page bound proves no deletion.
         let complete_since = if complete {
             from
         } else {
-            chrono::DateTime::<Utc>::MAX_UTC
+            DateTime::<Utc>::MAX_UTC
         };
         let key = id.clone();
         let report = self
             .with(move |r| Ok(r.reconcile(&key, read, complete_since, Utc::now())?))
             .await?;
-        tracing::info!(incident = %id, added = report.messages_added, edited = report.messages_edited,
-            deleted = report.messages_deleted, "reconciled");
+        tracing::info!(
+            incident = %id,
+            added = report.messages_added,
+            edited = report.messages_edited,
+            deleted = report.messages_deleted,
+            "reconciled"
+        );
         self.answer_typed(ctx, id, &report, &raws).await?;
+
         let key = id.clone();
         let dossier = self.with(move |r| Ok(r.dossier(&key)?)).await?;
         super::publishing::finish_publications(self, ctx, &dossier).await
+    }
+
+    /// The chat of the incident's channel and of every thread it has
+    /// messages from, since `from`; false when a read hit the page bound.
+    async fn read_all(
+        &self,
+        ctx: &dc::Context,
+        dossier: &crate::model::Dossier,
+        home: Snowflake,
+        from: DateTime<Utc>,
+    ) -> anyhow::Result<(Vec<dc::Message>, bool)> {
+        let threads = dossier.messages.iter().filter_map(|m| m.channel_id);
+        let mut channels: Vec<Snowflake> = std::iter::once(home).chain(threads).collect();
+        channels.sort_unstable();
+        channels.dedup();
+        let (mut raws, mut complete) = (Vec::new(), true);
+        for channel in channels {
+            let channel = dc::ChannelId::new(channel.0);
+            let (read, whole) = history::read_channel(ctx, channel, Snowflake::at(from)).await?;
+            complete &= whole;
+            raws.extend(read.into_iter().filter(|m| self.is_chat_of_others(m)));
+        }
+        Ok((raws, complete))
     }
 }

@@ -130,7 +130,7 @@ fn role_ids(member: &dc::Member) -> Vec<u64> {
 async fn command(bot: &Bot, ctx: &dc::Context, i: &dc::CommandInteraction) {
     let caller = caller_of_command(i);
     let reply = Reply::Command(i);
-    tracing::info!(command = %i.data.name, interaction = %i.id, "command");
+    tracing::debug!(command = %i.data.name, interaction = %i.id, "command");
     if i.data.kind == dc::CommandType::Message {
         return menu(bot, ctx, &caller, reply, i).await;
     }
@@ -234,7 +234,16 @@ async fn menu(
         LOG_EXCERPT => Command::AddLogExcerpt { message },
         _ => return,
     };
-    if let Err(e) = annotate_command(bot, ctx, caller, reply, Ok(command)).await {
+    let result = async {
+        let incident = bot.incident_of(ctx, caller.channel).await?;
+        if let Some(incident) = incident.filter(|_| bot.access.may_annotate(&caller.roles)) {
+            let target = dc::MessageId::new(target.get());
+            bot.record_message(ctx, &incident, caller.channel, target, caller.guild)
+                .await?;
+        }
+        annotate_command(bot, ctx, caller, reply, Ok(command)).await
+    };
+    if let Err(e) = result.await {
         let reference = fault(&e, "answering a menu");
         reply.private(ctx, &fault_text(&reference)).await;
     }
@@ -336,7 +345,7 @@ async fn annotate_in(
         reply.private(ctx, &refused.reason).await;
         return Ok(());
     }
-    tracing::info!(incident = %id, origin = %key, "annotation applied");
+    tracing::debug!(incident = %id, origin = %key, "annotation applied");
     reply
         .public(ctx, &annotate::confirmation(&command, tz))
         .await;

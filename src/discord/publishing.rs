@@ -242,8 +242,13 @@ async fn post_version(
     bot.with(move |r| Ok(r.record_post(&key, post)?)).await
 }
 
-/// After a restart: every version recorded as publishing but never
-/// noted as posted is posted now, unless the channel shows it was.
+/// After a restart: every version this bot began to publish (its file
+/// is in the archive folder) but never noted as posted is posted now,
+/// unless the channel shows it was. Versions that came with an import
+/// have no archive file here and are left alone, so an imported
+/// incident's history is never posted again; a crash between recording
+/// a version and writing its file leaves that version unposted, and the
+/// next publish posts the one after it.
 pub(super) async fn finish_publications(
     bot: &Bot,
     ctx: &dc::Context,
@@ -259,7 +264,10 @@ pub(super) async fn finish_publications(
     let id = &dossier.incident.id;
     let published = Ledger::replay(dossier).version();
     for version in 1..=published {
-        if dossier.incident.posts.iter().any(|p| p.version == version) {
+        let posted = dossier.incident.posts.iter().any(|p| p.version == version);
+        let html = publish::file_name(id, version, "html");
+        let begun = bot.settings.archive.path.join(id.as_str()).join(html);
+        if posted || !begun.is_file() {
             continue;
         }
         tracing::info!(incident = %id, version, "finishing an interrupted publish");

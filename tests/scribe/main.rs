@@ -3,8 +3,13 @@
 
 mod support;
 
+mod browser;
 mod cli;
 mod demo;
+#[cfg(feature = "discord")]
+mod discord;
+#[cfg(feature = "discord")]
+mod fake_discord;
 mod hostile;
 mod ingest;
 mod roundtrip;
