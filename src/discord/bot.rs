@@ -32,7 +32,31 @@ pub struct Bot {
     parents: SyncMutex<HashMap<u64, Option<u64>>>,
     /// Role ids by (guild, user), as last seen.
     roles: SyncMutex<HashMap<(u64, u64), Vec<u64>>>,
+    /// One turn per channel, so a message's create, edit and delete are
+    /// recorded in the order Discord sent them.
+    turns: SyncMutex<HashMap<u64, Arc<Mutex<()>>>>,
+    /// Recent messages whose create is being or has been recorded.
+    created: SyncMutex<std::collections::VecDeque<u64>>,
+    /// Handlers running now; shutdown waits for them.
+    inflight: std::sync::atomic::AtomicUsize,
+    idle: tokio::sync::Notify,
 }
+
+/// Counts a running handler until dropped.
+pub struct Busy<'a>(&'a Bot);
+
+impl Drop for Busy<'_> {
+    fn drop(&mut self) {
+        if self.0.inflight.fetch_sub(1, Ordering::SeqCst) == 1 {
+            self.0.idle.notify_waiters();
+        }
+    }
+}
+
+/// How many recent creates [`Bot::created`] remembers.
+const CREATED_MEMORY: usize = 4096;
+/// How new a message must be for its edit to wait for its create.
+const CREATE_GRACE: chrono::Duration = chrono::Duration::seconds(5);
 
 impl Bot {
     /// The state of a bot recording through `recorder`.
@@ -59,6 +83,64 @@ impl Bot {
             accepting: AtomicBool::new(true),
             parents: SyncMutex::new(HashMap::new()),
             roles: SyncMutex::new(HashMap::new()),
+            turns: SyncMutex::new(HashMap::new()),
+            created: SyncMutex::new(std::collections::VecDeque::new()),
+            inflight: std::sync::atomic::AtomicUsize::new(0),
+            idle: tokio::sync::Notify::new(),
+        }
+    }
+
+    /// Waits for `channel`'s turn: serenity handles each event in its
+    /// own task, and without this an edit read right after its message
+    /// could be recorded first, losing the original text.
+    pub(super) async fn turn(&self, channel: dc::ChannelId) -> tokio::sync::OwnedMutexGuard<()> {
+        let turn = lock(&self.turns).entry(channel.get()).or_default().clone();
+        turn.lock_owned().await
+    }
+
+    /// Marks a handler as running until the guard is dropped.
+    pub(super) fn busy(&self) -> Busy<'_> {
+        self.inflight.fetch_add(1, Ordering::SeqCst);
+        Busy(self)
+    }
+
+    /// Waits until no handler runs, or `limit` passed: what was started
+    /// before shutdown (a reconcile, a publish) is finished first.
+    pub async fn settle(&self, limit: std::time::Duration) {
+        let deadline = tokio::time::Instant::now() + limit;
+        while self.inflight.load(Ordering::SeqCst) > 0 {
+            let idle = self.idle.notified();
+            if self.inflight.load(Ordering::SeqCst) == 0 {
+                return;
+            }
+            if tokio::time::timeout_at(deadline, idle).await.is_err() {
+                tracing::warn!("stopping with handlers still running");
+                return;
+            }
+        }
+    }
+
+    /// Notes that message `id`'s create holds its channel's turn.
+    pub(super) fn note_created(&self, id: dc::MessageId) {
+        let mut created = lock(&self.created);
+        if created.len() == CREATED_MEMORY {
+            created.pop_front();
+        }
+        created.push_back(id.get());
+    }
+
+    /// Waits (at most a second) for the create of a message posted in the
+    /// last seconds to take its turn, so its edit is recorded after it.
+    pub(super) async fn after_create(&self, id: dc::MessageId) {
+        let posted = Snowflake(id.get()).timestamp();
+        if posted < chrono::Utc::now() - CREATE_GRACE {
+            return;
+        }
+        for _ in 0..100 {
+            if lock(&self.created).contains(&id.get()) {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
         }
     }
 
@@ -261,8 +343,9 @@ pub(super) fn fault(error: &anyhow::Error, during: &str) -> String {
 /// The sentence a user sees for an internal fault.
 pub(super) fn fault_text(reference: &str) -> String {
     format!(
-        "Scribe could not do that because of an internal error (reference {reference}). \
-         Nothing was recorded; try again, or give the operator this reference."
+        "Scribe could not finish that because of an internal error \
+         (reference {reference}). Try again in a moment; if it keeps \
+         happening, give the operator this reference."
     )
 }
 

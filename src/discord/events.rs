@@ -20,6 +20,7 @@ pub struct Handler(pub Arc<Bot>);
 #[async_trait]
 impl dc::EventHandler for Handler {
     async fn ready(&self, ctx: dc::Context, ready: dc::Ready) {
+        let _busy = self.0.busy();
         tracing::info!(user = %ready.user.id, guilds = ready.guilds.len(), "connected");
         self.0.set_self(ready.user.id.get());
         let id = ready.user.id;
@@ -33,11 +34,15 @@ impl dc::EventHandler for Handler {
     }
 
     async fn resume(&self, ctx: dc::Context, _: dc::ResumedEvent) {
+        let _busy = self.0.busy();
         tracing::info!("resumed");
         self.0.reconcile_all(&ctx).await;
     }
 
     async fn message(&self, ctx: dc::Context, message: dc::Message) {
+        let _busy = self.0.busy();
+        let _turn = self.0.turn(message.channel_id).await;
+        self.0.note_created(message.id);
         self.0.live_message(&ctx, message).await;
     }
 
@@ -48,6 +53,9 @@ impl dc::EventHandler for Handler {
         _: Option<dc::Message>,
         event: dc::MessageUpdateEvent,
     ) {
+        let _busy = self.0.busy();
+        self.0.after_create(event.id).await;
+        let _turn = self.0.turn(event.channel_id).await;
         // The update carries only what changed: read the whole message.
         match ctx.http.get_message(event.channel_id, event.id).await {
             Ok(message) => self.0.live_message(&ctx, message).await,
@@ -64,6 +72,8 @@ impl dc::EventHandler for Handler {
         id: dc::MessageId,
         _: Option<dc::GuildId>,
     ) {
+        let _busy = self.0.busy();
+        let _turn = self.0.turn(channel).await;
         self.0.deleted(&ctx, channel, &[id]).await;
     }
 
@@ -74,28 +84,38 @@ impl dc::EventHandler for Handler {
         ids: Vec<dc::MessageId>,
         _: Option<dc::GuildId>,
     ) {
+        let _busy = self.0.busy();
+        let _turn = self.0.turn(channel).await;
         self.0.deleted(&ctx, channel, &ids).await;
     }
 
     async fn reaction_add(&self, ctx: dc::Context, reaction: dc::Reaction) {
+        let _busy = self.0.busy();
+        let _turn = self.0.turn(reaction.channel_id).await;
         self.0.pin_reaction(&ctx, reaction, true).await;
     }
 
     async fn reaction_remove(&self, ctx: dc::Context, reaction: dc::Reaction) {
+        let _busy = self.0.busy();
+        let _turn = self.0.turn(reaction.channel_id).await;
         self.0.pin_reaction(&ctx, reaction, false).await;
     }
 
     async fn channel_pins_update(&self, ctx: dc::Context, pins: dc::ChannelPinsUpdateEvent) {
+        let _busy = self.0.busy();
+        let _turn = self.0.turn(pins.channel_id).await;
         self.0
             .pins_changed(&ctx, pins.channel_id, pins.guild_id)
             .await;
     }
 
     async fn thread_create(&self, _: dc::Context, thread: dc::GuildChannel) {
+        let _busy = self.0.busy();
         self.0.note_thread(&thread);
     }
 
     async fn interaction_create(&self, ctx: dc::Context, interaction: dc::Interaction) {
+        let _busy = self.0.busy();
         if self.0.accepting() {
             interactions::dispatch(&self.0, &ctx, interaction).await;
         }
@@ -316,7 +336,13 @@ impl Bot {
             return Ok(());
         };
         let pins = ctx.http.get_pins(channel).await?;
-        let pinned: HashSet<u64> = pins.iter().map(|m| m.id.get()).collect();
+        let recent = ctx.http.get_messages(channel, None, Some(100)).await?;
+        let vetoed = self.vetoed_pins(ctx, &recent, guild).await;
+        let pinned: HashSet<u64> = pins
+            .iter()
+            .map(|m| m.id.get())
+            .filter(|id| !vetoed.contains(id))
+            .collect();
         let key = id.clone();
         let dossier = self.with(move |r| Ok(r.dossier(&key)?)).await?;
         let home = dossier.incident.channel.as_ref().map(|c| c.id);
@@ -336,7 +362,8 @@ impl Bot {
             .iter()
             .filter(|m| !known.contains(&m.id.get()) && !self.is_self(m.author.id))
         {
-            let read = self.read_message(ctx, raw, guild, &known).await;
+            let mut read = self.read_message(ctx, raw, guild, &known).await;
+            read.message.pinned = !vetoed.contains(&raw.id.get());
             inputs.push(Input::Message(read.message));
         }
         tracing::debug!(incident = %id, changes = inputs.len(), "pins read");
@@ -373,13 +400,20 @@ impl Bot {
             return Ok(());
         };
         let from = history::reconcile_from(&dossier);
-        let (raws, complete) = self.read_all(ctx, &dossier, channel.id, from).await?;
+        let (all, complete) = self.read_all(ctx, &dossier, channel.id, from).await?;
+        let guild = channel.guild_id.map(|g| dc::GuildId::new(g.0));
+        let vetoed = self.vetoed_pins(ctx, &all, guild).await;
+        let raws: Vec<dc::Message> = all
+            .into_iter()
+            .filter(|m| self.is_chat_of_others(m))
+            .collect();
 
         let known: HashSet<u64> = dossier.messages.iter().map(|m| m.id.0).collect();
-        let guild = channel.guild_id.map(|g| dc::GuildId::new(g.0));
         let mut read = Vec::with_capacity(raws.len());
         for raw in &raws {
-            read.push(self.read_message(ctx, raw, guild, &known).await.message);
+            let mut message = self.read_message(ctx, raw, guild, &known).await.message;
+            message.pinned &= !vetoed.contains(&raw.id.get());
+            read.push(message);
         }
 
         // A read cut short by the page bound proves no deletion.
@@ -406,7 +440,7 @@ impl Bot {
         super::publishing::finish_publications(self, ctx, &dossier).await
     }
 
-    /// The chat of the incident's channel and of every thread it has
+    /// Everything in the incident's channel and in every thread it has
     /// messages from, since `from`; false when a read hit the page bound.
     async fn read_all(
         &self,
@@ -424,7 +458,7 @@ impl Bot {
             let channel = dc::ChannelId::new(channel.0);
             let (read, whole) = history::read_channel(ctx, channel, Snowflake::at(from)).await?;
             complete &= whole;
-            raws.extend(read.into_iter().filter(|m| self.is_chat_of_others(m)));
+            raws.extend(read);
         }
         Ok((raws, complete))
     }

@@ -62,7 +62,50 @@ pub struct Read {
     pub denied: bool,
 }
 
+/// For each message whose latest pin notice is in `notices`, who pinned
+/// it (Discord's "pinned a message" notices name the pinner).
+pub fn pinners(notices: &[dc::Message]) -> Vec<(u64, dc::UserId)> {
+    let mut latest: std::collections::BTreeMap<u64, (dc::MessageId, dc::UserId)> =
+        std::collections::BTreeMap::new();
+    let pins = notices
+        .iter()
+        .filter(|m| m.kind == dc::MessageType::PinsAdd);
+    for notice in pins {
+        let Some(target) = notice.message_reference.as_ref().and_then(|r| r.message_id) else {
+            continue;
+        };
+        let entry = latest
+            .entry(target.get())
+            .or_insert((notice.id, notice.author.id));
+        if notice.id >= entry.0 {
+            *entry = (notice.id, notice.author.id);
+        }
+    }
+    latest
+        .into_iter()
+        .map(|(target, (_, by))| (target, by))
+        .collect()
+}
+
 impl Bot {
+    /// The messages among `notices` last pinned by someone who may not
+    /// annotate: their pin does not make a key event.
+    pub(super) async fn vetoed_pins(
+        &self,
+        ctx: &dc::Context,
+        notices: &[dc::Message],
+        guild: Option<dc::GuildId>,
+    ) -> HashSet<u64> {
+        let mut vetoed = HashSet::new();
+        for (target, by) in pinners(notices) {
+            let roles = self.roles_of(ctx, guild, by, None).await;
+            if !self.access.may_annotate(&roles) {
+                vetoed.insert(target);
+            }
+        }
+        vetoed
+    }
+
     /// Converts `raw`, fetching attachment bytes (unless `known` says
     /// the store has the message already) and the 📌 reactors who may
     /// annotate.
@@ -221,6 +264,31 @@ mod tests {
         let from = reconcile_from(&dossier(Some("2026-06-03T04:12:00Z")));
         assert_eq!(from, at("2026-06-03T04:11:59.999Z"));
         assert!(Snowflake::at(from) < Snowflake::at(at("2026-06-03T04:12:00Z")));
+    }
+
+    fn notice(id: u64, by: u64, target: u64) -> dc::Message {
+        let mut json = crate::discord::convert::tests::payload(id, "");
+        json["type"] = 6.into();
+        json["author"]["id"] = by.to_string().into();
+        json["message_reference"] =
+            serde_json::json!({"message_id": target.to_string(), "channel_id": "500"});
+        crate::discord::convert::tests::parse(json)
+    }
+
+    #[test]
+    fn the_latest_pin_notice_names_the_pinner() {
+        let notices = [notice(10, 1, 500), notice(12, 2, 500), notice(11, 3, 600)];
+        let mut chat = crate::discord::convert::tests::parse(
+            crate::discord::convert::tests::payload(13, "hi"),
+        );
+        chat.message_reference = None;
+        let mut all = notices.to_vec();
+        all.push(chat);
+        let found: Vec<(u64, u64)> = pinners(&all)
+            .into_iter()
+            .map(|(t, by)| (t, by.get()))
+            .collect();
+        assert_eq!(found, [(500, 2), (600, 3)]);
     }
 
     #[test]

@@ -7,8 +7,8 @@ use serenity::all as dc;
 
 use super::bot::{Bot, fault, fault_text};
 use super::commands::{self, LOG_EXCERPT, TIMELINE};
+use super::convert;
 use super::options::Invocation;
-use super::{convert, suggest};
 use crate::annotate::{self, Clock, Context};
 use crate::ingest::Input;
 use crate::model::{Annotation, Command, IncidentId, Origin, Person, Snowflake};
@@ -86,7 +86,7 @@ impl Reply<'_> {
 pub async fn dispatch(bot: &Bot, ctx: &dc::Context, interaction: dc::Interaction) {
     match interaction {
         dc::Interaction::Command(i) => command(bot, ctx, &i).await,
-        dc::Interaction::Autocomplete(i) => autocomplete(bot, ctx, &i).await,
+        dc::Interaction::Autocomplete(i) => super::queries::autocomplete(bot, ctx, &i).await,
         dc::Interaction::Modal(i) => form_answer(bot, ctx, &i).await,
         _ => {}
     }
@@ -148,7 +148,7 @@ async fn command(bot: &Bot, ctx: &dc::Context, i: &dc::CommandInteraction) {
         }
         ["postmortem", "preview"] => super::publishing::preview(bot, ctx, &caller, reply).await,
         ["postmortem", "publish"] => super::publishing::publish(bot, ctx, &caller, reply).await,
-        ["action", "list"] => list_actions(bot, ctx, &caller, reply).await,
+        ["action", "list"] => super::queries::list_actions(bot, ctx, &caller, reply).await,
         core => annotate_options(bot, ctx, &caller, reply, core, &invocation.options).await,
     };
     if let Err(e) = result {
@@ -300,7 +300,7 @@ async fn annotate_command(
 
 /// The incident of the caller's channel; when there is none the caller
 /// is told how to start one.
-async fn incident_or_say(
+pub(super) async fn incident_or_say(
     bot: &Bot,
     ctx: &dc::Context,
     caller: &Caller,
@@ -400,94 +400,6 @@ pub(super) async fn may_publish(
     Ok(bot
         .access
         .may_publish(&caller.person, &caller.roles, commander.as_ref()))
-}
-
-/// `/action list`, only for the caller.
-async fn list_actions(
-    bot: &Bot,
-    ctx: &dc::Context,
-    caller: &Caller,
-    reply: Reply<'_>,
-) -> anyhow::Result<()> {
-    let Some(id) = incident_or_say(bot, ctx, caller, reply).await? else {
-        return Ok(());
-    };
-    let key = id.clone();
-    let ledger = bot
-        .with(move |r| Ok(crate::ledger::Ledger::replay(&r.dossier(&key)?)))
-        .await?;
-    let lines: Vec<String> = ledger
-        .actions
-        .iter()
-        .map(|a| {
-            format!(
-                "{}. {} · {} · due {} · {}",
-                a.n,
-                a.text,
-                a.owner.name,
-                a.due,
-                a.status.as_str()
-            )
-        })
-        .collect();
-    let text = match lines.is_empty() {
-        true => format!("{id} has no actions yet: add one with /action add"),
-        false => lines.join("\n"),
-    };
-    reply.private(ctx, &text).await;
-    Ok(())
-}
-
-/// Suggestions for numbers and severities.
-async fn autocomplete(bot: &Bot, ctx: &dc::Context, i: &dc::CommandInteraction) {
-    let invocation = Invocation::read(&i.data);
-    let Some((name, typed)) = invocation.focused.clone() else {
-        return;
-    };
-    let choices = match name.as_str() {
-        "severity" => suggest::severities(&bot.settings.record.severities, &typed),
-        _ => numbers(bot, ctx, i, &invocation.path, &typed).await,
-    };
-    let is_number = name == "n";
-    let choices = choices
-        .into_iter()
-        .map(|c| match (is_number, c.value.parse::<i64>()) {
-            (true, Ok(n)) => dc::AutocompleteChoice::new(c.name, n),
-            _ => dc::AutocompleteChoice::new(c.name, c.value),
-        })
-        .collect();
-    let response = dc::CreateAutocompleteResponse::new().set_choices(choices);
-    if let Err(e) = i
-        .create_response(
-            &ctx.http,
-            dc::CreateInteractionResponse::Autocomplete(response),
-        )
-        .await
-    {
-        tracing::debug!(error = %e, "autocomplete not accepted");
-    }
-}
-
-async fn numbers(
-    bot: &Bot,
-    ctx: &dc::Context,
-    i: &dc::CommandInteraction,
-    path: &[String],
-    typed: &str,
-) -> Vec<suggest::Choice> {
-    let Ok(Some(id)) = bot.incident_of(ctx, i.channel_id).await else {
-        return Vec::new();
-    };
-    let ledger = bot
-        .with(move |r| Ok(crate::ledger::Ledger::replay(&r.dossier(&id)?)))
-        .await;
-    match ledger {
-        Ok(ledger) => suggest::numbers(&ledger, path, typed),
-        Err(e) => {
-            fault(&e, "autocomplete");
-            Vec::new()
-        }
-    }
 }
 
 #[cfg(test)]

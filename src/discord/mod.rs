@@ -5,8 +5,8 @@
 //!
 //! - [`commands`]: the slash commands and menus, one file per group.
 //! - `events`: messages, edits, deletes, pins, 📌 and reconnects.
-//! - `interactions`, `open`, `publishing`: slash commands, menus,
-//!   forms and autocomplete.
+//! - `interactions`, `open`, `publishing`, `queries`: slash commands,
+//!   menus, forms and autocomplete.
 //! - [`convert`], [`options`]: payloads as model values and option text.
 //! - [`access`], [`publish`], [`suggest`]: the pure decisions.
 
@@ -21,6 +21,7 @@ mod open;
 pub mod options;
 pub mod publish;
 mod publishing;
+mod queries;
 mod reply;
 pub mod suggest;
 
@@ -104,8 +105,14 @@ pub async fn client(
         .context("cannot start the Discord client")
 }
 
-/// Waits for the in-flight store work and flushes.
+/// How long shutdown waits for running handlers.
+const SETTLE_LIMIT: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// Waits for the running handlers and the store work they queued, then
+/// flushes.
 pub async fn flush(bot: &Bot) -> anyhow::Result<()> {
+    bot.stop_accepting();
+    bot.settle(SETTLE_LIMIT).await;
     let recorder = bot.recorder().lock_owned().await;
     tokio::task::spawn_blocking(move || recorder.store().flush())
         .await?

@@ -48,7 +48,9 @@ pub fn upload_limit(config_mb: u64, interaction_bytes: u64) -> u64 {
 /// What is attached to the post.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Upload {
+    /// `INC-2417-v2.html`, or `.zip`.
     pub file_name: String,
+    /// What is sent.
     pub bytes: Vec<u8>,
     /// True when the record was too large and this is its `.zip`.
     pub zipped: bool,

@@ -11,7 +11,9 @@ const NAME_MAX: usize = 100;
 /// One suggestion: what is shown and the value it fills in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Choice {
+    /// What the responder sees.
     pub name: String,
+    /// What the option gets.
     pub value: String,
 }
 

@@ -428,9 +428,8 @@ async fn a_whole_incident_through_every_spelling() {
         .await;
     assert!(!excerpt.ephemeral(), "{}", excerpt.content());
     b.fake.pin(b.channel, early, b.alice);
+    // Edited at once: the edit must not overtake its own message.
     let edited = b.fake.post(b.channel, b.bob, "rollback at 04:50");
-    b.wait_stored("INC-7001", |d| d.messages.iter().any(|m| m.id.0 == edited))
-        .await;
     b.fake.edit(b.channel, edited, "rollback done at 04:51");
     let gone = b.fake.post(b.channel, b.bob, "wrong channel, sorry");
 
@@ -557,6 +556,19 @@ async fn a_non_responder_is_refused_on_every_path() {
         "{}",
         reply.content
     );
+    let other = b.fake.post(b.channel, b.bob, "queue drained");
+    b.wait_stored("INC-7001", |d| d.messages.iter().any(|m| m.id.0 == other))
+        .await;
+    b.fake.pin(b.channel, said, b.mallory);
+    // Bob's pin after Mallory's proves the pin events were handled.
+    b.fake.pin(b.channel, other, b.bob);
+    let pinned = b
+        .wait_stored("INC-7001", |d| {
+            d.messages.iter().any(|m| m.id.0 == other && m.pinned)
+        })
+        .await;
+    let mallorys = pinned.messages.iter().find(|m| m.id.0 == said).unwrap();
+    assert!(!mallorys.pinned, "a non-responder's pin makes no key event");
     b.fake.react(b.channel, said, b.mallory, "📌");
     // A responder's 📌 after Mallory's proves the reactions were handled.
     b.fake.react(b.channel, said, b.bob, "📌");

@@ -44,9 +44,13 @@ pub enum Field {
 /// One option of a slash command.
 #[derive(Debug, Clone, Copy)]
 pub struct Param {
+    /// The option's name, as the typed spelling writes it.
     pub name: &'static str,
+    /// Discord's one-line description.
     pub about: &'static str,
+    /// How Discord offers it.
     pub field: Field,
+    /// Whether the core command requires it.
     pub required: bool,
 }
 
@@ -57,7 +61,9 @@ pub struct Slash {
     pub path: &'static [&'static str],
     /// The words of the annotation language.
     pub core: &'static [&'static str],
+    /// Discord's one-line description.
     pub about: &'static str,
+    /// Its options, in the core command's order.
     pub params: &'static [Param],
     /// A paragraph option that opens a form when given without a value.
     pub form: Option<&'static str>,
