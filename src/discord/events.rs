@@ -142,9 +142,7 @@ impl Bot {
             .read_message(ctx, raw, raw.guild_id, &HashSet::new())
             .await;
         let denied = read.denied;
-        let report = self
-            .ingest(&id, None, vec![Input::Message(read.message)])
-            .await?;
+        let report = self.ingest(&id, None, vec![read.into_input()]).await?;
         let stored = report.messages_added + report.messages_edited > 0;
         if denied && stored {
             let reason = "only members of the responder roles may annotate; \
@@ -170,7 +168,7 @@ impl Bot {
             return Ok(());
         }
         let read = self.read_message(ctx, &raw, guild, &HashSet::new()).await;
-        let inputs = vec![Input::Message(read.message)];
+        let inputs = vec![read.into_input()];
         self.ingest(id, None, inputs).await.map(|_| ())
     }
 
@@ -364,7 +362,7 @@ impl Bot {
         {
             let mut read = self.read_message(ctx, raw, guild, &known).await;
             read.message.pinned = !vetoed.contains(&raw.id.get());
-            inputs.push(Input::Message(read.message));
+            inputs.push(read.into_input());
         }
         tracing::debug!(incident = %id, changes = inputs.len(), "pins read");
         self.ingest(&id, None, inputs).await.map(|_| ())
@@ -411,9 +409,9 @@ impl Bot {
         let known: HashSet<u64> = dossier.messages.iter().map(|m| m.id.0).collect();
         let mut read = Vec::with_capacity(raws.len());
         for raw in &raws {
-            let mut message = self.read_message(ctx, raw, guild, &known).await.message;
-            message.pinned &= !vetoed.contains(&raw.id.get());
-            read.push(message);
+            let mut message = self.read_message(ctx, raw, guild, &known).await;
+            message.message.pinned &= !vetoed.contains(&raw.id.get());
+            read.push(message.into_input());
         }
 
         // A read cut short by the page bound proves no deletion.

@@ -10,6 +10,7 @@ use serenity::http::MessagePagination;
 use super::bot::Bot;
 use super::convert;
 use crate::annotate::{self, Clock, Context};
+use crate::ingest::Input;
 use crate::model::{Message, Snowflake};
 
 /// Discord returns at most this many messages per history page.
@@ -62,6 +63,17 @@ pub struct Read {
     pub denied: bool,
 }
 
+impl Read {
+    /// The message as the write path takes it: chat from someone who may
+    /// not annotate is overheard, never applied.
+    pub fn into_input(self) -> Input {
+        match self.denied {
+            true => Input::Overheard(self.message),
+            false => Input::Message(self.message),
+        }
+    }
+}
+
 /// For each message whose latest pin notice is in `notices`, who pinned
 /// it (Discord's "pinned a message" notices name the pinner).
 pub fn pinners(notices: &[dc::Message]) -> Vec<(u64, dc::UserId)> {
@@ -110,10 +122,8 @@ impl Bot {
     /// the store has the message already) and the 📌 reactors who may
     /// annotate.
     ///
-    /// A command typed by a human outside the responder roles is kept
-    /// as chat by marking its author as not annotating (`is_bot`): the
-    /// write path has no other way to be told that a human may not
-    /// annotate, so that message shows its author as a bot in the record.
+    /// A command typed by a human outside the responder roles is
+    /// `denied`: [`Read::into_input`] hands it over as overheard chat.
     pub(super) async fn read_message(
         &self,
         ctx: &dc::Context,
@@ -133,7 +143,6 @@ impl Bot {
             let roles = convert::member_roles(raw);
             let roles = self.roles_of(ctx, guild, raw.author.id, roles).await;
             denied = !self.access.may_annotate(&roles);
-            message.author.is_bot = denied;
         }
         Read { message, denied }
     }

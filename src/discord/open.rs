@@ -71,7 +71,7 @@ async fn open_deferred(
         let message = bot
             .read_message(ctx, raw, caller.guild, &HashSet::new())
             .await;
-        read.push(Input::Message(message.message));
+        read.push(message.into_input());
     }
     let report = bot.ingest(&id, None, read).await?;
     tracing::info!(incident = %id, messages = report.messages_added, "history read");

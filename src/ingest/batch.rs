@@ -12,11 +12,12 @@ use crate::model::{
     Annotation, Channel, Message, Origin, Person, Revision, Snowflake, Tombstone, TypedOutcome,
 };
 use crate::settings::Settings;
-use crate::store::Changes;
+use crate::store::{Changes, Store};
 
 /// Inputs applied so far and the writes they need.
 pub struct Batch<'a> {
     working: &'a mut Working,
+    store: &'a Store,
     redactor: &'a Redactor,
     settings: &'a Settings,
     self_id: Option<Snowflake>,
@@ -32,6 +33,7 @@ impl<'a> Batch<'a> {
     /// Starts a batch on `working`.
     pub fn new(
         working: &'a mut Working,
+        store: &'a Store,
         redactor: &'a Redactor,
         settings: &'a Settings,
         self_id: Option<Snowflake>,
@@ -40,6 +42,7 @@ impl<'a> Batch<'a> {
         let report = Report::new(working.incident.id.clone());
         Batch {
             working,
+            store,
             redactor,
             settings,
             self_id,
@@ -62,7 +65,8 @@ impl<'a> Batch<'a> {
     /// Applies one input.
     pub fn apply(&mut self, input: Input) {
         match input {
-            Input::Message(message) => self.message(message),
+            Input::Message(message) => self.message(message, true),
+            Input::Overheard(message) => self.message(message, false),
             Input::Deleted { id, at } => self.delete(id, at),
             Input::Pin { id, pinned } => self.update_message(id, |m| m.pinned = pinned),
             Input::PinReaction { id, user, added } => {
@@ -87,7 +91,9 @@ impl<'a> Batch<'a> {
         (self.changes, self.report)
     }
 
-    fn message(&mut self, mut message: Message) {
+    /// Records a message; `may_annotate` false keeps a command in it as
+    /// chat (its author is outside the responder roles).
+    fn message(&mut self, mut message: Message, may_annotate: bool) {
         // The incident's own channel goes unsaid: only a thread's id is
         // kept, which keeps every stored message and the archive smaller.
         let home = self.working.incident.channel.as_ref().map(|c| c.id);
@@ -102,19 +108,19 @@ impl<'a> Batch<'a> {
         if message.author.is_bot && self.is_scribes_own(&message) {
             return;
         }
-        match self.working.messages.get(&message.id).cloned() {
-            None => self.add_message(message),
-            Some(old) => self.merge_message(old, message),
+        match self.stored_message(message.id) {
+            None => self.add_message(message, may_annotate),
+            Some(old) => self.merge_message(old, message, may_annotate),
         }
     }
 
-    fn add_message(&mut self, mut message: Message) {
+    fn add_message(&mut self, mut message: Message, may_annotate: bool) {
         self.report.messages_added += 1;
-        message.typed = self.typed(&message);
+        message.typed = self.typed(&message, may_annotate);
         self.store_message(message);
     }
 
-    fn merge_message(&mut self, old: Message, mut new: Message) {
+    fn merge_message(&mut self, old: Message, mut new: Message, may_annotate: bool) {
         let (old_at, new_at) = (old.written_utc(), new.written_utc());
         if new_at < old_at {
             self.report.messages_ignored += 1;
@@ -134,7 +140,7 @@ impl<'a> Batch<'a> {
                 written_at: old.edited_at.unwrap_or(old.posted_at),
             });
             self.withdraw(&Origin::Message { id: new.id }.key());
-            new.typed = self.typed(&new);
+            new.typed = self.typed(&new, may_annotate);
         } else {
             new.typed = old.typed.clone();
         }
@@ -151,6 +157,23 @@ impl<'a> Batch<'a> {
         }
     }
 
+    /// The message as it stands: written in this batch, else stored. A
+    /// failed read is logged and the message taken as new; the write that
+    /// follows is keyed by its id, so nothing is stored twice.
+    fn stored_message(&self, id: Snowflake) -> Option<Message> {
+        if let Some(message) = self.working.messages.get(&id) {
+            return Some(message.clone());
+        }
+        if self.working.complete {
+            return None;
+        }
+        let found = self.store.message(&self.working.incident.id, id);
+        found.unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "cannot read a stored message; treating it as new");
+            None
+        })
+    }
+
     fn store_message(&mut self, message: Message) {
         self.changes
             .put_message(&self.working.incident.id, &message);
@@ -158,12 +181,12 @@ impl<'a> Batch<'a> {
     }
 
     fn update_message(&mut self, id: Snowflake, change: impl FnOnce(&mut Message)) {
-        let Some(mut message) = self.working.messages.get(&id).cloned() else {
+        let Some(old) = self.stored_message(id) else {
             self.report.messages_ignored += 1;
             return;
         };
+        let mut message = old.clone();
         change(&mut message);
-        let old = self.working.messages[&id].clone();
         self.count_and_store(old, message);
     }
 
@@ -199,8 +222,8 @@ impl<'a> Batch<'a> {
 
     /// Reads a human message as a typed command, applying it if it is
     /// one; `None` when it is ordinary chat.
-    fn typed(&mut self, message: &Message) -> Option<TypedOutcome> {
-        if message.author.is_bot {
+    fn typed(&mut self, message: &Message, may_annotate: bool) -> Option<TypedOutcome> {
+        if message.author.is_bot || !may_annotate {
             return None;
         }
         let ctx = self.context(message.posted_utc(), &message.mentions);
@@ -241,7 +264,12 @@ impl<'a> Batch<'a> {
     /// as the annotation it confirms) or a posted record. Those are not
     /// kept as chat.
     fn is_scribes_own(&mut self, message: &Message) -> bool {
+        // Once Scribe's own id is known, only its messages can confirm:
+        // another bot or a webhook writing the same words changes nothing.
         let known_self = self.self_id.is_some_and(|id| id == message.author.id);
+        if self.self_id.is_some() && !known_self {
+            return false;
+        }
         let ctx = self.context(message.posted_utc(), &message.mentions);
         if let Some(command) = annotate::parse_confirmation(&message.content, &ctx) {
             let (origin, author) = self.confirmed_origin(message);
@@ -270,11 +298,7 @@ impl<'a> Batch<'a> {
             );
         }
         if let Some(reply_to) = message.reply_to {
-            let author = self
-                .working
-                .messages
-                .get(&reply_to)
-                .map(|m| m.author.person());
+            let author = self.stored_message(reply_to).map(|m| m.author.person());
             return (Origin::Message { id: reply_to }, author);
         }
         (Origin::Message { id: message.id }, None)
@@ -383,7 +407,7 @@ impl<'a> Batch<'a> {
     fn refuse_settled(&mut self, annotation: Annotation, reason: String) {
         let mut text = String::new();
         if let Origin::Message { id } = annotation.origin
-            && let Some(mut message) = self.working.messages.get(&id).cloned()
+            && let Some(mut message) = self.stored_message(id)
         {
             text = first_line(&message.content);
             message.typed = Some(TypedOutcome::Refused {

@@ -20,6 +20,9 @@ pub enum Input {
     /// A message as read (gateway, history, export): upserted by id; a
     /// newer `edited_at` is an edit, an older write is ignored.
     Message(crate::model::Message),
+    /// A message from a human who may not annotate: recorded as chat;
+    /// what reads as a command in it is never applied.
+    Overheard(crate::model::Message),
     /// A message was deleted: it becomes a tombstone.
     Deleted { id: Snowflake, at: DateTime<Utc> },
     /// A pin was added or removed.
@@ -40,6 +43,16 @@ pub enum Input {
     },
     /// Where the incident is recorded.
     Channel(Channel),
+}
+
+impl Input {
+    /// The message this input carries, if it carries one whole.
+    pub fn message(&self) -> Option<&crate::model::Message> {
+        match self {
+            Input::Message(m) | Input::Overheard(m) => Some(m),
+            _ => None,
+        }
+    }
 }
 
 /// Why a batch could not be written.

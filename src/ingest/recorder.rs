@@ -11,7 +11,7 @@ use super::batch::{Batch, redact_annotation, redact_message};
 use super::redact::Redactor;
 use super::working::Working;
 use super::{IngestError, Input, Report};
-use crate::model::{Dossier, Incident, IncidentId, Message, Post, Snowflake};
+use crate::model::{Dossier, Incident, IncidentId, Post, Snowflake};
 use crate::settings::Settings;
 use crate::store::{Changes, Store};
 
@@ -91,8 +91,14 @@ impl Recorder {
         inputs: impl IntoIterator<Item = Input>,
         deferred: bool,
     ) -> Result<Report, IngestError> {
-        let mut working = self.take_working(id, create)?;
-        let mut batch = Batch::new(&mut working, &self.redactor, &self.settings, self.self_id);
+        let mut working = self.take_working(id, create, deferred)?;
+        let mut batch = Batch::new(
+            &mut working,
+            &self.store,
+            &self.redactor,
+            &self.settings,
+            self.self_id,
+        );
         if deferred {
             batch = batch.deferred();
         }
@@ -108,20 +114,27 @@ impl Recorder {
         } else {
             self.store.commit(changes)?;
         }
+        if !working.complete {
+            // Written and flushed: the store holds them now.
+            working.messages.clear();
+        }
         self.open.insert(id.clone(), working);
         Ok(report)
     }
 
+    /// The working copy of `id`: the cached one, or read from the store;
+    /// an import (`complete`) holds every message, so it always reads.
     fn take_working(
         &mut self,
         id: &IncidentId,
         create: Option<Incident>,
+        complete: bool,
     ) -> Result<Working, IngestError> {
-        if let Some(working) = self.open.remove(id) {
+        if let Some(working) = self.open.remove(id).filter(|_| !complete) {
             return Ok(working);
         }
         match (self.store.dossier(id)?, create) {
-            (Some(dossier), _) => Ok(Working::from_dossier(dossier)),
+            (Some(dossier), _) => Ok(Working::from_dossier(dossier, complete)),
             (None, Some(incident)) => Ok(Working::new(incident)),
             (None, None) => Err(IngestError::UnknownIncident(id.clone())),
         }
@@ -145,18 +158,22 @@ impl Recorder {
             .ok_or_else(|| IngestError::UnknownIncident(id.clone()))
     }
 
-    /// Reconciles `id` with a read of its channel history: every message
-    /// read is ingested (new ones, edits, pins and 📌 reactions), and a
+    /// Reconciles `id` with a read of its channel history (message
+    /// inputs): every message read is ingested (new ones, edits, pins and 📌 reactions), and a
     /// stored message posted at or after `complete_since` that the read
     /// did not return was deleted while nobody watched.
     pub fn reconcile(
         &mut self,
         id: &IncidentId,
-        read: Vec<Message>,
+        read: Vec<Input>,
         complete_since: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> Result<Report, IngestError> {
-        let seen: HashSet<Snowflake> = read.iter().map(|m| m.id).collect();
+        let seen: HashSet<Snowflake> = read
+            .iter()
+            .filter_map(Input::message)
+            .map(|m| m.id)
+            .collect();
         let gone: Vec<Input> = self
             .dossier(id)?
             .messages
@@ -164,7 +181,7 @@ impl Recorder {
             .filter(|m| m.posted_utc() >= complete_since && !seen.contains(&m.id))
             .map(|m| Input::Deleted { id: m.id, at: now })
             .collect();
-        let inputs = read.into_iter().map(Input::Message).chain(gone);
+        let inputs = read.into_iter().chain(gone);
         self.ingest(id, None, inputs)
     }
 

@@ -10,7 +10,12 @@ use crate::store::Entry;
 /// What the recorder holds of one incident between inputs.
 pub struct Working {
     pub incident: Incident,
+    /// Every message when `complete` (an import, which rewrites the
+    /// whole incident); otherwise only those this batch wrote, the rest
+    /// being read from the store on demand, so a long bridge does not
+    /// live in memory.
     pub messages: BTreeMap<Snowflake, Message>,
+    pub complete: bool,
     pub tombstones: BTreeMap<Snowflake, Tombstone>,
     pub annotations: BTreeMap<String, Annotation>,
     pub ledger: Ledger,
@@ -26,6 +31,7 @@ impl Working {
         Working {
             incident,
             messages: BTreeMap::new(),
+            complete: true,
             tombstones: BTreeMap::new(),
             annotations: BTreeMap::new(),
             ledger,
@@ -33,12 +39,18 @@ impl Working {
         }
     }
 
-    /// The working copy of a stored incident.
-    pub fn from_dossier(dossier: Dossier) -> Working {
+    /// The working copy of a stored incident; with `complete` false its
+    /// messages stay in the store.
+    pub fn from_dossier(dossier: Dossier, complete: bool) -> Working {
         let ledger = Ledger::replay(&dossier);
+        let messages = match complete {
+            true => dossier.messages.into_iter().map(|m| (m.id, m)).collect(),
+            false => BTreeMap::new(),
+        };
         Working {
             incident: dossier.incident,
-            messages: dossier.messages.into_iter().map(|m| (m.id, m)).collect(),
+            messages,
+            complete,
             tombstones: dossier.tombstones.into_iter().map(|t| (t.id, t)).collect(),
             annotations: dossier
                 .annotations
@@ -55,8 +67,10 @@ impl Working {
         self.ledger = Ledger::rebuild(&self.incident, self.annotations.values());
     }
 
-    /// Every entry, for a rewrite of the whole incident.
+    /// Every entry, for a rewrite of the whole incident (a `complete`
+    /// working copy).
     pub fn entries(&self) -> impl Iterator<Item = Entry<'_>> {
+        debug_assert!(self.complete, "a rewrite needs every message");
         let messages = self.messages.values().map(Entry::Message);
         let tombstones = self.tombstones.values().map(Entry::Tombstone);
         let annotations = self.annotations.values().map(Entry::Annotation);

@@ -284,7 +284,7 @@ fn embed_html(source: &Source, message: &Message, text: &str, url: Option<&str>)
     let mut html = source.chat(message, text).as_str().to_string();
     if let Some(url) = url {
         html.push_str(" <span class=\"eu\">");
-        html.push_str(source.chat(message, url).as_str());
+        html.push_str(&super::markdown::address_to_html(url));
         html.push_str("</span>");
     }
     Html::trusted(html)

@@ -46,6 +46,20 @@ pub fn to_plain(text: &str, names: &Names) -> String {
     out
 }
 
+/// An address that is not chat text, such as an embed's URL, as HTML:
+/// a link when it is a clean `http`, `https` or `mailto` address, else
+/// escaped text. No markup applies, so no block can end up inside the
+/// inline element that holds it.
+pub fn address_to_html(url: &str) -> String {
+    let mut out = String::with_capacity(url.len() * 2);
+    if link::is_clean(url) {
+        html::link(url, &mut out);
+    } else {
+        escape_into(&mut out, url);
+    }
+    out
+}
+
 /// Escapes text for an HTML text node or a double-quoted attribute.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -300,6 +314,24 @@ mod tests {
             "&lt;b&gt;&amp;&quot;x&quot;&#39;y&#39;&lt;/b&gt;"
         );
         assert_eq!(html("a < b && c > d"), "a &lt; b &amp;&amp; c &gt; d");
+    }
+
+    #[test]
+    fn an_address_is_a_link_or_text_never_markup() {
+        assert_eq!(
+            address_to_html("https://status.example/x"),
+            "<a href=\"https://status.example/x\" rel=\"noopener noreferrer\">\
+             https://status.example/x</a>"
+        );
+        assert_eq!(
+            address_to_html("```\n<b>x</b>\n```"),
+            "```\n&lt;b&gt;x&lt;/b&gt;\n```"
+        );
+        assert_eq!(address_to_html("> **q**"), "&gt; **q**");
+        assert_eq!(
+            address_to_html("javascript:alert('x')"),
+            "javascript:alert(&#39;x&#39;)"
+        );
     }
 
     #[test]

@@ -170,6 +170,16 @@ impl Store {
         Ok(Some(dossier))
     }
 
+    /// One stored message of an incident.
+    pub fn message(
+        &self,
+        id: &IncidentId,
+        message: Snowflake,
+    ) -> Result<Option<Message>, StoreError> {
+        let key = [entries_prefix(id, self.generation(id)?), message_rest(message)].concat();
+        self.get(&key)
+    }
+
     /// Applies `changes` atomically and flushes them to disk.
     pub fn commit(&self, changes: Changes) -> Result<(), StoreError> {
         let mut batch = sled::Batch::default();

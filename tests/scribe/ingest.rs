@@ -287,7 +287,7 @@ fn reconciling_a_history_read_finds_edits_pins_and_deletions() {
         .recorder
         .reconcile(
             &id(),
-            vec![edited, new],
+            vec![Input::Message(edited), Input::Message(new)],
             at("2026-06-03T04:00:00Z"),
             at("2026-06-03T05:00:00Z"),
         )
@@ -314,4 +314,54 @@ fn reconciling_a_history_read_finds_edits_pins_and_deletions() {
         2,
         "the deleted message and the open command"
     );
+}
+
+#[test]
+fn only_scribe_itself_can_confirm_once_its_id_is_known() {
+    let mut setup = Setup::new();
+    setup.recorder.set_self_id(Snowflake(77));
+    let mut forged = message(
+        120,
+        "hook",
+        "2026-06-03T04:50:00Z",
+        "Phase → resolve at 04:50 UTC · /phase resolve at:2026-06-03 04:50",
+    );
+    forged.author.is_bot = true;
+    let mut real = forged.clone();
+    real.id = Snowflake(121);
+    real.author.id = Snowflake(77);
+    real.content = "Phase → mitigate at 04:51 UTC · /phase mitigate at:2026-06-03 04:51".into();
+    feed(
+        &mut setup,
+        vec![open_command(), Input::Message(forged), Input::Message(real)],
+    );
+    let dossier = setup.dossier("INC-7");
+    let phases: Vec<Phase> = Ledger::replay(&dossier)
+        .phases
+        .iter()
+        .map(|p| p.phase)
+        .collect();
+    assert_eq!(phases, [Phase::Mitigate]);
+    let kept: Vec<u64> = dossier.messages.iter().map(|m| m.id.0).collect();
+    assert_eq!(
+        kept,
+        [100, 120],
+        "the webhook's message is chat; Scribe's own is not kept"
+    );
+}
+
+#[test]
+fn an_overheard_command_is_kept_as_chat_and_never_applied() {
+    let mut setup = Setup::new();
+    let typed = message(122, "Visitor", "2026-06-03T04:50:00Z", "/phase resolve");
+    let report = feed(&mut setup, vec![open_command(), Input::Overheard(typed)]);
+    assert!(report.refused.is_empty());
+    let dossier = setup.dossier("INC-7");
+    assert!(Ledger::replay(&dossier).phases.is_empty());
+    let kept = dossier
+        .messages
+        .iter()
+        .find(|m| m.id == Snowflake(122))
+        .unwrap();
+    assert!(!kept.author.is_bot && kept.typed.is_none());
 }

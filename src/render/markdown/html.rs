@@ -60,7 +60,7 @@ fn block(lang: Option<&str>, code: &str, out: &mut String) {
     out.push_str("</code></pre>");
 }
 
-fn link(url: &str, out: &mut String) {
+pub(super) fn link(url: &str, out: &mut String) {
     out.push_str("<a href=\"");
     escape_into(out, url);
     out.push_str("\" rel=\"noopener noreferrer\">");

@@ -14,7 +14,7 @@ pub(super) fn is_clean(url: &str) -> bool {
         to.split_once('@')
             .is_some_and(|(user, domain)| !user.is_empty() && !domain.is_empty())
     } else {
-        host_of(rest).chars().any(char::is_alphanumeric)
+        host_is_valid(host_of(rest))
     };
     target_ok && url.chars().all(fits)
 }
@@ -27,6 +27,41 @@ fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
 fn host_of(rest: &str) -> &str {
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
     authority.rsplit('@').next().unwrap_or(authority)
+}
+
+/// True when `host` (with an optional port) is one a browser accepts:
+/// a name with a letter or digit and none of the code points the URL
+/// standard forbids in a domain, or a bracketed IPv6 address. Without
+/// this, `[label](javascript:…)` written after a bare `https://` would
+/// pass as one address whose host holds `](`.
+fn host_is_valid(host: &str) -> bool {
+    let (name, port) = split_port(host);
+    let port_ok = port.is_none_or(|p| p.bytes().all(|b| b.is_ascii_digit()));
+    let name_ok = match name.strip_prefix('[').and_then(|n| n.strip_suffix(']')) {
+        Some(v6) => {
+            v6.contains(':')
+                && v6
+                    .chars()
+                    .all(|c| c.is_ascii_hexdigit() || ":.".contains(c))
+        }
+        None => {
+            name.chars().any(char::is_alphanumeric)
+                && !name
+                    .chars()
+                    .any(|c| c.is_control() || "#%/:<>?@[\\]^|".contains(c))
+        }
+    };
+    port_ok && name_ok
+}
+
+/// The host and its port: the port follows the last colon after any
+/// bracketed address.
+fn split_port(host: &str) -> (&str, Option<&str>) {
+    let after = host.rfind(']').map_or(0, |i| i + 1);
+    match host[after..].rfind(':') {
+        Some(i) => (&host[..after + i], Some(&host[after + i + 1..])),
+        None => (host, None),
+    }
 }
 
 /// Characters a link may hold. Format characters (zero-width and
@@ -108,6 +143,11 @@ mod tests {
         assert!(!is_clean("javascript://example.com/%0aalert(1)"));
         assert!(!is_clean("https://example.com/a\u{202e}txt.exe"));
         assert!(!is_clean("https://example.com/\u{e0041}"));
+        assert!(!is_clean("https://safe.example](javascript:alert(1))"));
+        assert!(!is_clean("https://a.example:80x/"));
+        assert!(is_clean("https://a.example:8443/x"));
+        assert!(is_clean("http://[::1]:8080/"));
+        assert!(!is_clean("http://[::1/"));
     }
 
     #[test]

@@ -72,17 +72,7 @@ impl Browser {
     /// Starts `binary` headless and connects to it.
     pub fn launch(binary: &Path) -> anyhow::Result<Browser> {
         let profile = tempfile::tempdir().context("cannot create a browser profile folder")?;
-        let child = Command::new(binary)
-            .args(FLAGS)
-            .arg("--remote-debugging-port=0")
-            .arg(format!("--user-data-dir={}", profile.path().display()))
-            .arg("about:blank")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .with_context(|| format!("cannot start \"{}\"", binary.display()))?;
-        let mut child = child;
+        let mut child = spawn(binary, profile.path())?;
         let socket = match endpoint(&mut child, profile.path()).and_then(|e| connect(&e)) {
             Ok(socket) => socket,
             Err(e) => {
@@ -287,6 +277,20 @@ impl Page<'_> {
 /// The `file://` address of a local file.
 pub fn file_url(path: &Path) -> String {
     format!("file://{}", path.display())
+}
+
+/// Starts Chromium with its debugging port on a free port of its choice.
+fn spawn(binary: &Path, profile: &Path) -> anyhow::Result<Child> {
+    Command::new(binary)
+        .args(FLAGS)
+        .arg("--remote-debugging-port=0")
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg("about:blank")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .with_context(|| format!("cannot start \"{}\"", binary.display()))
 }
 
 /// Waits for Chromium to write `DevToolsActivePort` (its port, then

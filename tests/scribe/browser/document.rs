@@ -3,6 +3,7 @@
 //! accessibility violation in light or dark, wide or narrow, and the
 //! printed PDF keeps every section, the transcript included.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -15,29 +16,50 @@ use super::corpus::{PAYLOADS, incident_id, record};
 use super::{DEMO_AS_OF, browser, demo, npm_tool, required, write_page};
 use crate::support::{Setup, visible_text};
 
-/// Runs `command`, killing it if it outlives `limit`.
+/// Runs `command`, killing it if it outlives `limit`. Its output is
+/// read while it runs, so a full pipe cannot stall it.
 fn run_bounded(command: &mut Command, limit: Duration) -> std::process::Output {
     let mut child = command
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("the tool starts");
+    let stdout = drain(child.stdout.take());
+    let stderr = drain(child.stderr.take());
     let deadline = Instant::now() + limit;
-    while child.try_wait().expect("the tool runs").is_none() {
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("the tool runs") {
+            break status;
+        }
         if Instant::now() > deadline {
             let _ = child.kill();
+            let _ = child.wait();
             panic!("{command:?} took longer than {limit:?}");
         }
         std::thread::sleep(Duration::from_millis(50));
+    };
+    std::process::Output {
+        status,
+        stdout: stdout.join().expect("stdout read"),
+        stderr: stderr.join().expect("stderr read"),
     }
-    child.wait_with_output().expect("the tool's output")
 }
 
-/// The demo, the hostile OPS-88 record and a corpus record, as files.
-fn records(dir: &Path) -> Vec<PathBuf> {
+/// Reads `pipe` to its end on a thread of its own.
+fn drain(pipe: Option<impl Read + Send + 'static>) -> std::thread::JoinHandle<Vec<u8>> {
+    std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        if let Some(mut pipe) = pipe {
+            let _ = pipe.read_to_end(&mut bytes);
+        }
+        bytes
+    })
+}
+
+/// The demo, the hostile OPS-88 record and the first `corpus` records
+/// of the hostile corpus, as files.
+fn records(dir: &Path, corpus: usize) -> Vec<PathBuf> {
     let mut setup = Setup::new();
-    record(&mut setup, 0, PAYLOADS[0], false);
-    let corpus = setup.render(&incident_id(0), DEMO_AS_OF).html;
     setup
         .import(
             &crate::support::fixture("OPS-88/export.json"),
@@ -46,11 +68,16 @@ fn records(dir: &Path) -> Vec<PathBuf> {
         )
         .expect("OPS-88 imports");
     let ops88 = setup.render("OPS-88", "2026-09-16T10:00:00Z").html;
-    vec![
+    let mut files = vec![
         write_page(dir, "INC-2417.html", &demo().1),
         write_page(dir, "OPS-88.html", &ops88),
-        write_page(dir, "XSS-1.html", &corpus),
-    ]
+    ];
+    for (n, payload) in PAYLOADS.iter().enumerate().take(corpus) {
+        record(&mut setup, n, payload, n % 2 == 1);
+        let html = setup.render(&incident_id(n), DEMO_AS_OF).html;
+        files.push(write_page(dir, &format!("{}.html", incident_id(n)), &html));
+    }
+    files
 }
 
 #[test]
@@ -66,7 +93,8 @@ fn the_nu_checker_finds_no_error() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let files = records(dir.path());
+    // Every corpus record: escaping must keep each one a valid document.
+    let files = records(dir.path(), PAYLOADS.len());
     let output = run_bounded(
         Command::new(java)
             .arg("-jar")
@@ -89,11 +117,18 @@ fn the_nu_checker_finds_no_error() {
         serde_json::to_string_pretty(&errors).unwrap()
     );
     // The checker cannot verify the policy's hashes, so it warns that
-    // inline style and script are blocked; Chromium shows they are not.
+    // inline style and script are blocked, and it reads `img-src data:`
+    // as blocking inlined images; the corpus run in Chromium shows the
+    // script running and the images shown under the policy.
+    let mut kinds = std::collections::BTreeMap::<&str, usize>::new();
+    for m in messages {
+        *kinds
+            .entry(m["message"].as_str().unwrap_or_default())
+            .or_default() += 1;
+    }
     eprintln!(
-        "nu checker: {} files, no errors, {} warnings",
-        files.len(),
-        messages.len()
+        "nu checker: {} files, no errors; warnings: {kinds:#?}",
+        files.len()
     );
 }
 
@@ -111,7 +146,7 @@ fn axe_finds_no_serious_or_critical_violation() {
     let axe = std::fs::read_to_string(axe).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let mut found = Vec::new();
-    for file in records(dir.path()) {
+    for file in records(dir.path(), 1) {
         for (scheme, width) in [
             ("light", 1280),
             ("dark", 1280),

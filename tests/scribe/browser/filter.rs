@@ -78,6 +78,9 @@ fn click(page: &mut Page, selector: &str) {
     page.eval(&script).expect("the control is there");
 }
 
+/// The button that lifts the filter.
+const ALL_BUTTON: &str = "button[data-phase=\"all\"]";
+
 fn phase_button(n: usize) -> String {
     format!("button[data-phase=\"{n}\"]")
 }
@@ -104,15 +107,11 @@ fn each_phase_shows_exactly_its_entries_and_the_counts_agree() {
         );
         assert_eq!(state["pressed"], json!([n.to_string()]), "{phase}");
     }
-    click(&mut page, &phase_button_all());
+    click(&mut page, ALL_BUTTON);
     let state = page.eval(TIMELINE_STATE).unwrap();
     let total: usize = expected.values().map(Vec::len).sum();
     assert_eq!(state["rows"].as_array().unwrap().len(), total);
     assert_eq!(state["counts"]["all"], json!(total));
-}
-
-fn phase_button_all() -> String {
-    "button[data-phase=\"all\"]".into()
 }
 
 /// The phases of the transcript's messages shown, and how many, with

@@ -22,8 +22,9 @@ const SNAPSHOT: &str =
 
 /// Everything in the page the record's template does not write: foreign
 /// elements, handler or style attributes, links that are not `#`,
-/// `http(s)` or `mailto`, images that are not inlined, extra scripts,
-/// styles or meta tags, and a record script that did not run.
+/// `http(s)` or `mailto`, images that are not inlined (or inlined and
+/// not shown), extra scripts, styles or meta tags, and a record script
+/// that did not run.
 const FOREIGN: &str = r#"((metas) => {
   const tags = new Set(('html head meta title style body a header p span h1 dl div dt dd nav ol li ' +
     'main section h2 h3 button label input time b i details summary figure figcaption img ul ' +
@@ -39,6 +40,7 @@ const FOREIGN: &str = r#"((metas) => {
     }
   }
   const count = (sel, n) => { const k = document.querySelectorAll(sel).length; if (k !== n) bad.push(sel + ' x' + k); };
+  for (const img of document.images) if (!(img.complete && img.naturalWidth > 0)) bad.push('an inlined image is not shown');
   count('script', 2); count('style', 1); count('meta', metas); count('title', 1);
   if (performance.getEntriesByName('scribe-ready').length !== 1) bad.push('the record script did not run');
   return bad;

@@ -178,6 +178,7 @@ impl State {
             ephemeral,
             files,
             message,
+            at: std::time::Instant::now(),
         }
     }
 

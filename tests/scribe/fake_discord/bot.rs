@@ -66,6 +66,11 @@ impl Bot {
         bot
     }
 
+    /// The process id of the running bot, for memory readings.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(std::process::Child::id)
+    }
+
     /// The store folder, `SCRIBE_STORE_PATH`.
     pub fn store_path(&self) -> PathBuf {
         self.dir.path().join("store")

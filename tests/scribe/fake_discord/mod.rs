@@ -199,6 +199,12 @@ impl FakeDiscord {
         );
     }
 
+    /// The state behind the fake, for a task that acts on it
+    /// concurrently (a benchmark's background chatter).
+    pub fn shared(&self) -> Shared {
+        self.shared.clone()
+    }
+
     /// `user` reacts with `emoji` (MESSAGE_REACTION_ADD).
     pub fn react(&self, channel: u64, message: u64, user: u64, emoji: &str) {
         self.change(|s| s.add_reaction(channel, message, emoji, user));

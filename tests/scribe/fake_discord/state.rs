@@ -71,6 +71,8 @@ pub struct Reply {
     /// The message as Discord returns it; public answers are also in the
     /// channel.
     pub message: Value,
+    /// When the fake received it, for latency measurements.
+    pub at: Instant,
 }
 
 /// An interaction the fake delivered and what the bot did with it.
