@@ -10,7 +10,7 @@
 //! Run with `cargo bench --bench discord` (it starts the `scribe`
 //! binary, so build it first with the same profile: cargo does).
 
-#[allow(dead_code, unused_imports)]
+#[allow(unused_imports)]
 #[path = "../tests/scribe/fake_discord/mod.rs"]
 mod fake_discord;
 
