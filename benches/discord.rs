@@ -46,7 +46,9 @@ async fn latency(label: &str, dir: &std::path::Path) {
     let chatter = fake.add_user("Bench Chatter", &roles);
     let mut config = BotConfig::for_fake(&fake);
     let store = dir.join(format!("{label}-store"));
-    config.env.push(("SCRIBE_STORE_PATH".into(), store.display().to_string()));
+    config
+        .env
+        .push(("SCRIBE_STORE_PATH".into(), store.display().to_string()));
     let mut bot = start_bot(&fake, config).await;
     open(&fake, lead, channel, "BENCH-1").await;
 
@@ -69,7 +71,11 @@ async fn latency(label: &str, dir: &std::path::Path) {
         "slash command to confirmation, store on {label}: p50 {:.1} ms, p99 {:.1} ms{}",
         ms(pct(0.50)),
         ms(pct(0.99)),
-        if label == "tmpfs" { " (target p99 under 50 ms)" } else { "" }
+        if label == "tmpfs" {
+            " (target p99 under 50 ms)"
+        } else {
+            ""
+        }
     );
     bot.stop().await;
 }
@@ -103,13 +109,22 @@ async fn start_bot(fake: &FakeDiscord, config: BotConfig) -> Bot {
 
 async fn open(fake: &FakeDiscord, user: u64, channel: u64, id: &str) {
     let answer = fake
-        .slash(user, channel, "incident open", &[
-            ("id", id),
-            ("title", "Benchmark incident"),
-            ("severity", "SEV-3"),
-        ])
+        .slash(
+            user,
+            channel,
+            "incident open",
+            &[
+                ("id", id),
+                ("title", "Benchmark incident"),
+                ("severity", "SEV-3"),
+            ],
+        )
         .await;
-    assert!(answer.content().contains("/incident open"), "{}", answer.content());
+    assert!(
+        answer.content().contains("/incident open"),
+        "{}",
+        answer.content()
+    );
 }
 
 async fn memory() {
@@ -136,7 +151,10 @@ async fn memory() {
     let mut bot = start_bot(&fake, BotConfig::for_fake(&fake)).await;
     tokio::time::sleep(Duration::from_secs(2)).await;
     let pid = bot.pid().expect("running");
-    println!("\nresident memory idle: {:.1} MB (target under 40 MB)", rss_mb(pid));
+    println!(
+        "\nresident memory idle: {:.1} MB (target under 40 MB)",
+        rss_mb(pid)
+    );
     let begun = Instant::now();
     for (n, channel) in channels.iter().enumerate() {
         open(&fake, lead, *channel, &format!("BENCH-{}", n + 10)).await;

@@ -10,6 +10,8 @@ const HOLDER: &str = "scribe run";
 pub(super) fn run(settings: &Settings) -> anyhow::Result<()> {
     // The token is checked first: without it nothing else matters.
     let token = settings.token(std::env::var("DISCORD_TOKEN").ok())?;
+    // Before sled or tokio start a thread.
+    crate::discord::memory::one_arena();
     let recorder = super::open_recorder(settings, HOLDER)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -435,7 +435,9 @@ impl Bot {
 
         let key = id.clone();
         let dossier = self.with(move |r| Ok(r.dossier(&key)?)).await?;
-        super::publishing::finish_publications(self, ctx, &dossier).await
+        let finished = super::publishing::finish_publications(self, ctx, &dossier).await;
+        super::memory::release();
+        finished
     }
 
     /// Everything in the incident's channel and in every thread it has

@@ -17,6 +17,7 @@ pub mod convert;
 mod events;
 mod history;
 mod interactions;
+pub mod memory;
 mod open;
 pub mod options;
 pub mod publish;

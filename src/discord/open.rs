@@ -75,6 +75,7 @@ async fn open_deferred(
     }
     let report = bot.ingest(&id, None, read).await?;
     tracing::info!(incident = %id, messages = report.messages_added, "history read");
+    super::memory::release();
     let tz = bot.zone_of(&id).await?;
     let text = super::reply::fit(&annotate::confirmation(&command, tz));
     reply

@@ -135,7 +135,7 @@ impl Recorder {
         }
         match (self.store.dossier(id)?, create) {
             (Some(dossier), _) => Ok(Working::from_dossier(dossier, complete)),
-            (None, Some(incident)) => Ok(Working::new(incident)),
+            (None, Some(incident)) => Ok(Working::new(incident, complete)),
             (None, None) => Err(IngestError::UnknownIncident(id.clone())),
         }
     }

@@ -25,13 +25,14 @@ pub struct Working {
 }
 
 impl Working {
-    /// A new incident with nothing recorded.
-    pub fn new(incident: Incident) -> Working {
+    /// A new incident with nothing recorded; `complete` as in
+    /// [`Working::from_dossier`].
+    pub fn new(incident: Incident, complete: bool) -> Working {
         let ledger = Ledger::rebuild(&incident, std::iter::empty());
         Working {
             incident,
             messages: BTreeMap::new(),
-            complete: true,
+            complete,
             tombstones: BTreeMap::new(),
             annotations: BTreeMap::new(),
             ledger,

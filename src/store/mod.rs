@@ -176,7 +176,11 @@ impl Store {
         id: &IncidentId,
         message: Snowflake,
     ) -> Result<Option<Message>, StoreError> {
-        let key = [entries_prefix(id, self.generation(id)?), message_rest(message)].concat();
+        let key = [
+            entries_prefix(id, self.generation(id)?),
+            message_rest(message),
+        ]
+        .concat();
         self.get(&key)
     }
 
