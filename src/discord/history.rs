@@ -233,26 +233,18 @@ mod tests {
     }
 
     fn dossier(first_message: Option<&str>) -> Dossier {
-        let messages = first_message.map(|t| Message {
-            id: Snowflake::at(at(t)),
-            channel_id: None,
-            author: Author {
+        let messages = first_message.map(|t| {
+            let author = Author {
                 id: Snowflake(42),
                 name: "Mika".into(),
                 is_bot: false,
-            },
-            posted_at: at(t).fixed_offset(),
-            edited_at: None,
-            content: "replica lag".into(),
-            history: Vec::new(),
-            attachments: Vec::new(),
-            embeds: Vec::new(),
-            mentions: Vec::new(),
-            pinned: false,
-            pin_reactions: Vec::new(),
-            reply_to: None,
-            interaction: None,
-            typed: None,
+            };
+            Message::new(
+                Snowflake::at(at(t)),
+                author,
+                at(t).fixed_offset(),
+                "replica lag",
+            )
         });
         Dossier {
             incident: Incident {

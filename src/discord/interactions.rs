@@ -56,6 +56,20 @@ impl Reply<'_> {
         }
     }
 
+    /// Ends a deferred answer that failed inside: the fault is logged
+    /// with its chain and the caller sees a sentence with its reference.
+    pub(super) async fn deferred_fault(
+        self,
+        ctx: &dc::Context,
+        error: &anyhow::Error,
+        doing: &str,
+    ) {
+        let reference = fault(error, doing);
+        let text = fault_text(&reference);
+        self.edit(ctx, dc::EditInteractionResponse::new().content(text))
+            .await;
+    }
+
     /// A reply only the caller sees.
     pub(super) async fn private(self, ctx: &dc::Context, text: &str) {
         let message = dc::CreateInteractionResponseMessage::new()

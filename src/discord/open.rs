@@ -33,11 +33,7 @@ pub(super) async fn open(
     // Reading the history may take longer than Discord's 3 s.
     reply.defer(ctx, false).await;
     if let Err(e) = open_deferred(bot, ctx, caller, reply, command).await {
-        let reference = super::bot::fault(&e, "opening an incident");
-        let text = super::bot::fault_text(&reference);
-        reply
-            .edit(ctx, dc::EditInteractionResponse::new().content(text))
-            .await;
+        reply.deferred_fault(ctx, &e, "opening an incident").await;
     }
     Ok(())
 }

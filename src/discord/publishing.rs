@@ -24,11 +24,7 @@ pub(super) async fn preview(
     };
     reply.defer(ctx, true).await;
     if let Err(e) = preview_deferred(bot, ctx, caller, reply, &id).await {
-        let reference = super::bot::fault(&e, "previewing");
-        let text = super::bot::fault_text(&reference);
-        reply
-            .edit(ctx, dc::EditInteractionResponse::new().content(text))
-            .await;
+        reply.deferred_fault(ctx, &e, "previewing").await;
     }
     Ok(())
 }
@@ -131,11 +127,7 @@ pub(super) async fn publish(
     };
     reply.defer(ctx, false).await;
     if let Err(e) = publish_deferred(bot, ctx, caller, reply, &id).await {
-        let reference = super::bot::fault(&e, "publishing");
-        let text = super::bot::fault_text(&reference);
-        reply
-            .edit(ctx, dc::EditInteractionResponse::new().content(text))
-            .await;
+        reply.deferred_fault(ctx, &e, "publishing").await;
     }
     Ok(())
 }

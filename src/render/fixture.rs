@@ -97,23 +97,9 @@ fn author(p: &Person) -> Author {
 }
 
 fn message(at: &str, who: &Person, content: &str) -> Message {
-    Message {
-        id: id_at(at, 1),
-        channel_id: Some(Snowflake(1_240_000_000_000_000_001)),
-        author: author(who),
-        posted_at: local(at),
-        edited_at: None,
-        content: content.into(),
-        history: Vec::new(),
-        attachments: Vec::new(),
-        embeds: Vec::new(),
-        mentions: Vec::new(),
-        pinned: false,
-        pin_reactions: Vec::new(),
-        reply_to: None,
-        interaction: None,
-        typed: None,
-    }
+    let mut message = Message::new(id_at(at, 1), author(who), local(at), content);
+    message.channel_id = Some(Snowflake(1_240_000_000_000_000_001));
+    message
 }
 
 /// A 1×1 transparent PNG.

@@ -350,27 +350,14 @@ fn messages<'a>(ids: &'a Ids, payload: &'a str) -> impl Iterator<Item = Message>
 }
 
 fn message(id: Snowflake, at: DateTime<Utc>, ids: &Ids, payload: &str) -> Message {
-    Message {
-        id,
-        channel_id: Some(Snowflake(900_000_000_000_000_000 + ids.n as u64)),
-        author: Author {
-            id: ids.at(0, 62).0,
-            name: payload.to_string(),
-            is_bot: false,
-        },
-        posted_at: at.fixed_offset(),
-        edited_at: None,
-        content: payload.to_string(),
-        history: Vec::new(),
-        attachments: Vec::new(),
-        embeds: Vec::new(),
-        mentions: Vec::new(),
-        pinned: false,
-        pin_reactions: Vec::new(),
-        reply_to: None,
-        interaction: None,
-        typed: None,
-    }
+    let author = Author {
+        id: ids.at(0, 62).0,
+        name: payload.to_string(),
+        is_bot: false,
+    };
+    let mut message = Message::new(id, author, at.fixed_offset(), payload);
+    message.channel_id = Some(Snowflake(900_000_000_000_000_000 + ids.n as u64));
+    message
 }
 
 /// An inlined image, a file kept by name only, and a log file whose
