@@ -81,7 +81,10 @@ fn import_bench(dir: &Path) -> anyhow::Result<()> {
         std::hint::black_box(value);
     }));
     drop(bytes);
-    println!("bare serde_json parse (to Value): {:.1} ms", parse.as_secs_f64() * 1e3);
+    println!(
+        "bare serde_json parse (to Value): {:.1} ms",
+        parse.as_secs_f64() * 1e3
+    );
     let mut runs = Vec::new();
     for run in 0..3 {
         let store = dir.join(format!("import-store-{run}"));
