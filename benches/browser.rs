@@ -62,13 +62,7 @@ fn write_record(dir: &Path) -> anyhow::Result<PathBuf> {
     std::fs::write(&export, synth::export(Shape::new(10_000)))?;
     let store = Store::open(&dir.join("store"), 64, "browser bench")?;
     let mut recorder = Recorder::new(store, Settings::default())?;
-    let args = ImportArgs {
-        file: export,
-        notes: Vec::new(),
-        tz: Some("UTC".into()),
-        id: None,
-        replace: false,
-    };
+    let args = ImportArgs::new(export, "UTC");
     let outcome = import_files(&mut recorder, &args, false)?;
     let id = outcome
         .report

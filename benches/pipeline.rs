@@ -12,7 +12,7 @@
 //! Run with `cargo bench --bench pipeline`. Timings are medians of
 //! several runs; the figures print with their targets.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -43,7 +43,7 @@ fn render_bench(dir: &Path) -> anyhow::Result<()> {
     let export = dir.join("render-10k.json");
     std::fs::write(&export, synth::export(Shape::new(10_000)))?;
     let mut recorder = recorder(&dir.join("render-store"))?;
-    let outcome = import_files(&mut recorder, &import_args(export), false)?;
+    let outcome = import_files(&mut recorder, &ImportArgs::new(export, "UTC"), false)?;
     let id = outcome
         .report
         .incident
@@ -123,7 +123,11 @@ fn child_import(export: &Path, store: &Path) -> anyhow::Result<(Duration, u64)> 
 fn import_child(export: &Path, store: &Path) -> anyhow::Result<()> {
     let start = Instant::now();
     let mut recorder = recorder(store)?;
-    import_files(&mut recorder, &import_args(export.to_path_buf()), false)?;
+    import_files(
+        &mut recorder,
+        &ImportArgs::new(export.to_path_buf(), "UTC"),
+        false,
+    )?;
     let elapsed = start.elapsed();
     println!("{} {}", elapsed.as_micros(), peak_rss_kib());
     Ok(())
@@ -133,16 +137,6 @@ fn recorder(store: &Path) -> anyhow::Result<Recorder> {
     let settings = Settings::default();
     let store = Store::open(store, settings.store.cache_mb, "bench")?;
     Ok(Recorder::new(store, settings)?)
-}
-
-fn import_args(file: PathBuf) -> ImportArgs {
-    ImportArgs {
-        file,
-        notes: Vec::new(),
-        tz: Some("UTC".into()),
-        id: None,
-        replace: false,
-    }
 }
 
 /// The process's peak resident memory, from /proc (Linux).

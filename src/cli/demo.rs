@@ -47,11 +47,8 @@ pub fn render_example(settings: &Settings) -> anyhow::Result<crate::render::Rend
     let store = Store::open(&temp.path().join("store"), 16, "scribe demo")?;
     let mut recorder = Recorder::new(store, settings.clone())?;
     let args = ImportArgs {
-        file: export,
         notes: vec![notes],
-        tz: Some("UTC".into()),
-        id: None,
-        replace: false,
+        ..ImportArgs::new(export, "UTC")
     };
     let outcome = import_files(&mut recorder, &args, false)?;
     let id = outcome

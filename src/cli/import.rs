@@ -37,6 +37,20 @@ pub struct ImportArgs {
     pub replace: bool,
 }
 
+impl ImportArgs {
+    /// Importing `file` alone, its bare times read in `tz`: no notes, the
+    /// id from the file, no existing incident replaced.
+    pub fn new(file: PathBuf, tz: &str) -> ImportArgs {
+        ImportArgs {
+            file,
+            notes: Vec::new(),
+            tz: Some(tz.to_string()),
+            id: None,
+            replace: false,
+        }
+    }
+}
+
 /// What an import did.
 #[derive(Debug)]
 pub struct Outcome {
