@@ -16,7 +16,7 @@
 //! - [`settings`]: typed, layered configuration.
 //! - [`cli`]: the operator commands behind `scribe`.
 //! - `discord` (feature `discord`): the bot behind `scribe run`, the
-//!   only module that names serenity.
+//!   only module that names serenity and poise.
 //! - [`synth`]: generated incidents for benchmarks.
 //!
 //! The typed spelling of a command and its canonical form:

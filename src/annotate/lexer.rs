@@ -73,7 +73,7 @@ fn leads_somewhere(words: &[&str]) -> bool {
         .any(|s| s.path.len() >= words.len() && s.path.iter().zip(words).all(|(a, b)| a == b))
 }
 
-fn bad_subcommand(word: &str, rest: &str) -> AnnotateError {
+pub(super) fn bad_subcommand(word: &str, rest: &str) -> AnnotateError {
     let choices = commands::subcommands(word).join(", ");
     let (next, _) = next_word(rest);
     if next.is_empty() {

@@ -104,6 +104,12 @@ pub fn parse_options(
     options: &[(String, String)],
     ctx: &Context,
 ) -> Result<Command, AnnotateError> {
+    if let [word] = path
+        && commands::find(path).is_none()
+        && !commands::subcommands(word).is_empty()
+    {
+        return Err(lexer::bad_subcommand(word, ""));
+    }
     let spec = commands::find(path).ok_or_else(|| {
         AnnotateError(format!(
             "{} is not a Scribe command: the commands are {}",
@@ -281,6 +287,19 @@ mod tests {
         ];
         assert_eq!(options(&["event"], &pairs), Ok(event.clone()));
         assert_eq!(noted("04:52 [mitigate] Dispatch paused"), event);
+    }
+
+    #[test]
+    fn a_slash_command_without_its_subcommand_names_them() {
+        let bare = options(&["action"], &[]).unwrap_err();
+        assert!(bare.0.contains("/action needs a subcommand"), "{}", bare.0);
+        assert!(bare.0.contains("add, done"), "{}", bare.0);
+        let unknown = options(&["retro"], &[]).unwrap_err();
+        assert!(
+            unknown.0.contains("is not a Scribe command"),
+            "{}",
+            unknown.0
+        );
     }
 
     #[test]

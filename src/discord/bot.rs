@@ -276,7 +276,7 @@ impl Bot {
     ) -> Vec<Person> {
         let mut people = Vec::new();
         for (_, text) in texts {
-            for id in super::options::mentioned_ids(text) {
+            for id in super::convert::mentioned_ids(text) {
                 people.push(self.person(ctx, guild, dc::UserId::new(id)).await);
             }
         }

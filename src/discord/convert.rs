@@ -135,6 +135,23 @@ pub fn member_roles(m: &dc::Message) -> Option<Vec<u64>> {
     Some(member.roles.iter().map(|r| r.get()).collect())
 }
 
+/// The user ids mentioned as `<@123>` or `<@!123>` in `text`.
+pub fn mentioned_ids(text: &str) -> Vec<u64> {
+    let mut ids = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("<@") {
+        rest = &rest[start + 2..];
+        let digits = rest.strip_prefix('!').unwrap_or(rest);
+        let end = digits.find('>').unwrap_or(0);
+        if let Ok(id) = digits[..end].parse::<u64>()
+            && !ids.contains(&id)
+        {
+            ids.push(id);
+        }
+    }
+    ids
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -235,5 +252,11 @@ pub(crate) mod tests {
         let mut notice = payload(906, "");
         notice["type"] = 6.into();
         assert!(!is_chat(&parse(notice)));
+    }
+
+    #[test]
+    fn mentions_are_found_in_any_spelling() {
+        assert_eq!(mentioned_ids("<@123> and <@!456>, <@123>"), [123, 456]);
+        assert!(mentioned_ids("M. Tanaka <@nobody> <@").is_empty());
     }
 }

@@ -117,7 +117,7 @@ impl dc::EventHandler for Handler {
     async fn interaction_create(&self, ctx: dc::Context, interaction: dc::Interaction) {
         let _busy = self.0.busy();
         if self.0.accepting() {
-            interactions::dispatch(&self.0, &ctx, interaction).await;
+            interactions::form_submitted(&self.0, &ctx, interaction).await;
         }
     }
 }

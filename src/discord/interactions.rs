@@ -6,9 +6,8 @@
 use serenity::all as dc;
 
 use super::bot::{Bot, fault, fault_text};
-use super::commands::{self, LOG_EXCERPT, TIMELINE};
+use super::commands::{self, Ctx};
 use super::convert;
-use super::options::Invocation;
 use crate::annotate::{self, Clock, Context};
 use crate::ingest::Input;
 use crate::model::{Annotation, Command, IncidentId, Origin, Person, Snowflake};
@@ -96,17 +95,15 @@ impl Reply<'_> {
     }
 }
 
-/// Routes one interaction.
-pub async fn dispatch(bot: &Bot, ctx: &dc::Context, interaction: dc::Interaction) {
-    match interaction {
-        dc::Interaction::Command(i) => command(bot, ctx, &i).await,
-        dc::Interaction::Autocomplete(i) => super::queries::autocomplete(bot, ctx, &i).await,
-        dc::Interaction::Modal(i) => form_answer(bot, ctx, &i).await,
-        _ => {}
+/// A form's answer; poise runs the commands and autocomplete, and
+/// every other interaction is none of Scribe's.
+pub async fn form_submitted(bot: &Bot, ctx: &dc::Context, interaction: dc::Interaction) {
+    if let dc::Interaction::Modal(i) = interaction {
+        form_answer(bot, ctx, &i).await;
     }
 }
 
-fn caller_of_command(i: &dc::CommandInteraction) -> Caller {
+pub(super) fn caller_of_command(i: &dc::CommandInteraction) -> Caller {
     let member = i.member.as_deref();
     Caller {
         id: Snowflake(i.id.get()),
@@ -141,53 +138,48 @@ fn role_ids(member: &dc::Member) -> Vec<u64> {
     member.roles.iter().map(|r| r.get()).collect()
 }
 
-async fn command(bot: &Bot, ctx: &dc::Context, i: &dc::CommandInteraction) {
-    let caller = caller_of_command(i);
-    let reply = Reply::Command(i);
-    tracing::debug!(command = %i.data.name, interaction = %i.id, "command");
-    if i.data.kind == dc::CommandType::Message {
-        return menu(bot, ctx, &caller, reply, i).await;
+/// A slash command poise matched, with the options it was given as
+/// text: opens the command's form, runs the few commands that are not
+/// annotations, or reads and applies the annotation.
+pub(super) async fn answer(ctx: Ctx<'_>, options: Vec<(String, String)>) {
+    let bot: &Bot = ctx.data();
+    let _busy = bot.busy();
+    if !bot.accepting() {
+        return;
     }
-    let invocation = Invocation::read(&i.data);
-    let Some(slash) = commands::find(&invocation.path) else {
-        let text = format!("\"/{}\" is not a Scribe command", invocation.path.join(" "));
-        return reply.private(ctx, &text).await;
-    };
-    if let Some(field) = slash.form.filter(|f| needs_form(&invocation, f)) {
-        return open_form(ctx, i, slash, field).await;
+    let i = ctx.interaction;
+    let (caller, reply, dctx) = (
+        caller_of_command(i),
+        Reply::Command(i),
+        ctx.serenity_context(),
+    );
+    let path = ctx.command().qualified_name.as_ref();
+    tracing::debug!(command = path, interaction = %i.id, "command");
+    if let Some(field) = commands::form_of(path).filter(|_| options.is_empty()) {
+        return open_form(dctx, i, path, field).await;
     }
-    let result = match slash.core {
-        ["incident", "open"] => {
-            super::open::open(bot, ctx, &caller, reply, &invocation.options).await
-        }
-        ["postmortem", "preview"] => super::publishing::preview(bot, ctx, &caller, reply).await,
-        ["postmortem", "publish"] => super::publishing::publish(bot, ctx, &caller, reply).await,
-        ["action", "list"] => super::queries::list_actions(bot, ctx, &caller, reply).await,
-        core => annotate_options(bot, ctx, &caller, reply, core, &invocation.options).await,
+
+    let words: Vec<&str> = path.split(' ').collect();
+    let result = match commands::core_of(&words).as_slice() {
+        ["incident", "open"] => super::open::open(bot, dctx, &caller, reply, &options).await,
+        ["postmortem", "preview"] => super::publishing::preview(bot, dctx, &caller, reply).await,
+        ["postmortem", "publish"] => super::publishing::publish(bot, dctx, &caller, reply).await,
+        ["action", "list"] => super::queries::list_actions(bot, dctx, &caller, reply).await,
+        core => annotate_options(bot, dctx, &caller, reply, core, &options).await,
     };
     if let Err(e) = result {
         let reference = fault(&e, "answering a command");
-        reply.private(ctx, &fault_text(&reference)).await;
+        reply.private(dctx, &fault_text(&reference)).await;
     }
 }
 
-/// A paragraph option left out opens the form; `/incident set` opens
-/// it only when nothing at all was given.
-fn needs_form(invocation: &Invocation, field: &str) -> bool {
-    invocation.get(field).is_none() && invocation.options.is_empty()
-}
-
-async fn open_form(
-    ctx: &dc::Context,
-    i: &dc::CommandInteraction,
-    slash: &commands::Slash,
-    field: &str,
-) {
-    let custom_id = format!("{FORM_PREFIX}:{}:{field}", slash.path.join(" "));
+async fn open_form(ctx: &dc::Context, i: &dc::CommandInteraction, path: &str, field: &str) {
+    let custom_id = format!("{FORM_PREFIX}:{path}:{field}");
     let input = dc::CreateInputText::new(dc::InputTextStyle::Paragraph, field, field)
         .required(true)
         .max_length(4000);
-    let title = format!("/{}", slash.core.join(" "));
+    let words: Vec<&str> = path.split(' ').collect();
+    let title = format!("/{}", commands::core_of(&words).join(" "));
     let modal = dc::CreateModal::new(custom_id, title)
         .components(vec![dc::CreateActionRow::InputText(input)]);
     Reply::Command(i)
@@ -202,23 +194,23 @@ async fn form_answer(bot: &Bot, ctx: &dc::Context, i: &dc::ModalInteraction) {
     let Some((path, field)) = form_target(&i.data.custom_id) else {
         return;
     };
-    let Some(slash) = commands::find(&path) else {
+    if commands::form_of(&path) != Some(field.as_str()) {
         return;
-    };
-    let text = form_text(&i.data.components);
-    let options = vec![(field, text)];
-    if let Err(e) = annotate_options(bot, ctx, &caller, reply, slash.core, &options).await {
+    }
+    let words: Vec<&str> = path.split(' ').collect();
+    let options = vec![(field, form_text(&i.data.components))];
+    let core = commands::core_of(&words);
+    if let Err(e) = annotate_options(bot, ctx, &caller, reply, &core, &options).await {
         let reference = fault(&e, "answering a form");
         reply.private(ctx, &fault_text(&reference)).await;
     }
 }
 
 /// The command path and option a form's custom id names.
-fn form_target(custom_id: &str) -> Option<(Vec<String>, String)> {
+fn form_target(custom_id: &str) -> Option<(String, String)> {
     let rest = custom_id.strip_prefix(FORM_PREFIX)?.strip_prefix(':')?;
     let (path, field) = rest.rsplit_once(':')?;
-    let path = path.split(' ').map(String::from).collect();
-    Some((path, field.to_string()))
+    Some((path.to_string(), field.to_string()))
 }
 
 fn form_text(rows: &[dc::ActionRow]) -> String {
@@ -231,35 +223,35 @@ fn form_text(rows: &[dc::ActionRow]) -> String {
         .unwrap_or_default()
 }
 
-/// "Add to timeline" and "Add as log excerpt".
-async fn menu(
-    bot: &Bot,
-    ctx: &dc::Context,
-    caller: &Caller,
-    reply: Reply<'_>,
-    i: &dc::CommandInteraction,
-) {
-    let Some(target) = i.data.target_id else {
+/// "Add to timeline" and "Add as log excerpt" on a message: the
+/// message is recorded first (it may predate the bot), then marked.
+pub(super) async fn menu(ctx: Ctx<'_>, command: Command) {
+    let bot: &Bot = ctx.data();
+    let _busy = bot.busy();
+    if !bot.accepting() {
         return;
-    };
-    let message = Snowflake(target.get());
-    let command = match i.data.name.as_str() {
-        TIMELINE => Command::AddToTimeline { message },
-        LOG_EXCERPT => Command::AddLogExcerpt { message },
+    }
+    let (caller, reply, dctx) = (
+        caller_of_command(ctx.interaction),
+        Reply::Command(ctx.interaction),
+        ctx.serenity_context(),
+    );
+    let target = match &command {
+        Command::AddToTimeline { message } | Command::AddLogExcerpt { message } => *message,
         _ => return,
     };
     let result = async {
-        let incident = bot.incident_of(ctx, caller.channel).await?;
+        let incident = bot.incident_of(dctx, caller.channel).await?;
         if let Some(incident) = incident.filter(|_| bot.access.may_annotate(&caller.roles)) {
-            let target = dc::MessageId::new(target.get());
-            bot.record_message(ctx, &incident, caller.channel, target, caller.guild)
+            let target = dc::MessageId::new(target.0);
+            bot.record_message(dctx, &incident, caller.channel, target, caller.guild)
                 .await?;
         }
-        annotate_command(bot, ctx, caller, reply, Ok(command)).await
+        annotate_command(bot, dctx, &caller, reply, Ok(command)).await
     };
     if let Err(e) = result.await {
         let reference = fault(&e, "answering a menu");
-        reply.private(ctx, &fault_text(&reference)).await;
+        reply.private(dctx, &fault_text(&reference)).await;
     }
 }
 
@@ -423,26 +415,10 @@ mod tests {
     #[test]
     fn form_ids_name_the_command_and_option() {
         let (path, field) = form_target("scribe-form:impact customers:text").unwrap();
-        assert_eq!(path, ["impact", "customers"]);
+        assert_eq!(path, "impact customers");
         assert_eq!(field, "text");
         assert!(form_target("other:impact customers:text").is_none());
         assert!(form_target("scribe-form:rootcause").is_none());
-    }
-
-    #[test]
-    fn forms_open_only_when_nothing_was_given() {
-        let empty = Invocation {
-            path: vec!["rootcause".into()],
-            options: vec![],
-            focused: None,
-        };
-        assert!(needs_form(&empty, "text"));
-        let titled = Invocation {
-            path: vec!["incident".into(), "set".into()],
-            options: vec![("title".into(), "Duplicate drafts".into())],
-            focused: None,
-        };
-        assert!(!needs_form(&titled, "summary"));
     }
 
     #[test]

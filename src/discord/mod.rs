@@ -3,11 +3,12 @@
 //! with their origin, call the recorder, and reply; the incident logic
 //! stays in the core.
 //!
-//! - [`commands`]: the slash commands and menus, one file per group.
-//! - `events`: messages, edits, deletes, pins, 📌 and reconnects.
-//! - `interactions`, `open`, `publishing`, `queries`: slash commands,
-//!   menus, forms and autocomplete.
-//! - [`convert`], [`options`]: payloads as model values and option text.
+//! - [`commands`]: the slash commands and menus, declared with poise, one
+//!   file per group; `framework` runs them and answers what poise refuses.
+//! - `events`: messages, edits, deletes, pins, 📌, forms and reconnects.
+//! - `interactions`, `open`, `publishing`, `queries`: what a slash
+//!   command, menu, form or autocomplete does.
+//! - [`convert`]: payloads as model values.
 //! - [`access`], [`publish`], [`suggest`]: the pure decisions.
 
 pub mod access;
@@ -15,11 +16,11 @@ mod bot;
 pub mod commands;
 pub mod convert;
 mod events;
+mod framework;
 mod history;
 mod interactions;
 pub mod memory;
 mod open;
-pub mod options;
 pub mod publish;
 mod publishing;
 mod queries;
@@ -102,6 +103,7 @@ pub async fn client(
     let handler = Arc::new(events::Handler(bot.clone()));
     dc::ClientBuilder::new_with_http(http.build(), intents())
         .event_handler_arc(handler)
+        .framework(framework::framework(bot.clone()))
         .await
         .context("cannot start the Discord client")
 }

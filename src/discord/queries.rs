@@ -3,8 +3,8 @@
 use serenity::all as dc;
 
 use super::bot::{Bot, fault};
+use super::commands::Ctx;
 use super::interactions::{Caller, Reply, incident_or_say};
-use super::options::Invocation;
 use super::suggest;
 
 /// `/action list`, only for the caller.
@@ -43,34 +43,42 @@ pub(super) async fn list_actions(
     Ok(())
 }
 
-/// Suggestions for numbers and severities.
-pub(super) async fn autocomplete(bot: &Bot, ctx: &dc::Context, i: &dc::CommandInteraction) {
-    let invocation = Invocation::read(&i.data);
-    let Some((name, typed)) = invocation.focused.clone() else {
-        return;
-    };
-    let choices = match name.as_str() {
-        "severity" => suggest::severities(&bot.settings.record.severities, &typed),
-        _ => numbers(bot, ctx, i, &invocation.path, &typed).await,
-    };
-    let is_number = name == "n";
+/// Suggests item numbers for the command being typed, with their text,
+/// from the incident of its channel.
+pub(super) async fn item_numbers(ctx: Ctx<'_>, typed: &str) -> dc::CreateAutocompleteResponse {
+    let path: Vec<String> = ctx
+        .command()
+        .qualified_name
+        .split(' ')
+        .map(String::from)
+        .collect();
+    let choices = numbers(
+        ctx.data(),
+        ctx.serenity_context(),
+        ctx.interaction,
+        &path,
+        typed,
+    )
+    .await;
     let choices = choices
         .into_iter()
-        .map(|c| match (is_number, c.value.parse::<i64>()) {
-            (true, Ok(n)) => dc::AutocompleteChoice::new(c.name, n),
-            _ => dc::AutocompleteChoice::new(c.name, c.value),
+        .filter_map(|c| {
+            Some(dc::AutocompleteChoice::new(
+                c.name,
+                c.value.parse::<i64>().ok()?,
+            ))
         })
         .collect();
-    let response = dc::CreateAutocompleteResponse::new().set_choices(choices);
-    if let Err(e) = i
-        .create_response(
-            &ctx.http,
-            dc::CreateInteractionResponse::Autocomplete(response),
-        )
-        .await
-    {
-        tracing::debug!(error = %e, "autocomplete not accepted");
-    }
+    dc::CreateAutocompleteResponse::new().set_choices(choices)
+}
+
+/// Suggests the configured severities that start with what was typed.
+pub(super) async fn severities(ctx: Ctx<'_>, typed: &str) -> dc::CreateAutocompleteResponse {
+    let choices = suggest::severities(&ctx.data().settings.record.severities, typed)
+        .into_iter()
+        .map(|c| dc::AutocompleteChoice::new(c.name, c.value))
+        .collect();
+    dc::CreateAutocompleteResponse::new().set_choices(choices)
 }
 
 async fn numbers(

@@ -600,6 +600,93 @@ async fn a_non_responder_is_refused_on_every_path() {
     b.stop().await;
 }
 
+/// Replaces what Discord's clients know of the commands with an older
+/// Scribe's: `/phase` offered its phases as words, and a `/retro` that
+/// this Scribe does not have.
+fn register_an_older_scribe(state: &mut State) {
+    let retro = serde_json::json!({
+        "id": state.next_id().to_string(), "name": "retro", "type": 1,
+        "description": "Start a retrospective", "options": [],
+    });
+    let phase = state
+        .global_commands
+        .iter_mut()
+        .find(|c| c["name"] == "phase")
+        .expect("/phase is registered");
+    phase["options"][0]["type"] = serde_json::json!(3);
+    phase["options"][0]["choices"] = serde_json::json!([
+        {"name": "mitigate", "value": "mitigate"},
+        {"name": "resolve", "value": "resolve"},
+    ]);
+    state.global_commands.push(retro);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn commands_of_an_older_registration_get_a_private_reason() {
+    let b = Bridge::start().await;
+    b.open().await;
+    b.fake.change(register_an_older_scribe);
+
+    let retro = b.fake.slash(b.bob, b.channel, "retro", &[]).await;
+    assert!(retro.ephemeral(), "{}", retro.content());
+    assert!(
+        retro
+            .content()
+            .contains("\"/retro\" is not a Scribe command"),
+        "{}",
+        retro.content()
+    );
+    let phase = b
+        .fake
+        .slash(b.bob, b.channel, "phase", &[("phase", "mitigate")])
+        .await;
+    assert!(phase.ephemeral(), "{}", phase.content());
+    assert!(
+        phase.content().contains("options Scribe no longer has"),
+        "{}",
+        phase.content()
+    );
+
+    // Payloads no client sends: a group without its subcommand, and
+    // SPEC's bare `/event` with its options.
+    let bare = b
+        .fake
+        .raw_slash(b.bob, b.channel, "action", serde_json::json!([]))
+        .await;
+    assert!(bare.ephemeral(), "{}", bare.content());
+    assert!(
+        bare.content().contains("/action needs a subcommand"),
+        "{}",
+        bare.content()
+    );
+    let options = serde_json::json!([
+        {"name": "text", "type": 3, "value": "Dispatch paused by hand"},
+        {"name": "at", "type": 3, "value": "-5m"},
+    ]);
+    let event = b.fake.raw_slash(b.bob, b.channel, "event", options).await;
+    assert!(!event.ephemeral(), "{}", event.content());
+    assert!(event.content().contains("/event"), "{}", event.content());
+
+    // The same responder's next command, as registered now, applies.
+    let mark = b
+        .fake
+        .slash(b.bob, b.channel, "mark", &[("mark", "detected")])
+        .await;
+    assert!(!mark.ephemeral(), "{}", mark.content());
+    let dossier = b
+        .wait_stored("INC-7001", |d| {
+            d.annotations
+                .iter()
+                .any(|a| matches!(a.command, Command::Mark { .. }))
+        })
+        .await;
+    let l = ledger(&dossier);
+    assert!(l.phases.is_empty(), "nothing of the stale /phase");
+    assert_eq!(l.events.len(), 1, "{:?}", l.events);
+    assert_eq!(l.events[0].text, "Dispatch paused by hand");
+    b.stop().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dispatch_delivered_twice_is_recorded_once() {
     let b = Bridge::start().await;

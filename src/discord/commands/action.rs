@@ -1,67 +1,109 @@
 //! `/action`: the remediation checklist.
 
-use super::Field::{Date, Line, Number, Paragraph, Person};
-use super::{N, Slash, opt, req};
+use super::{Ctx, Outcome, answer, given};
+use crate::discord::queries::item_numbers;
 
-pub(super) const SLASH: &[Slash] = &[
-    Slash {
-        path: &["action", "add"],
-        core: &["action", "add"],
-        about: "Add a remediation item",
-        params: &[
-            req("text", Paragraph, "what will be done"),
-            req("owner", Person, "who owns it: a name or @mention"),
-            req("due", Date, "due date, YYYY-MM-DD"),
-            opt("ref", Line, "ticket or PR reference"),
-        ],
-        form: None,
-    },
-    Slash {
-        path: &["action", "done"],
-        core: &["action", "done"],
-        about: "Mark an item done",
-        params: N,
-        form: None,
-    },
-    Slash {
-        path: &["action", "wontdo"],
-        core: &["action", "wontdo"],
-        about: "Mark an item won't do",
-        params: N,
-        form: None,
-    },
-    Slash {
-        path: &["action", "reopen"],
-        core: &["action", "reopen"],
-        about: "Reopen an item",
-        params: N,
-        form: None,
-    },
-    Slash {
-        path: &["action", "remove"],
-        core: &["action", "remove"],
-        about: "Remove an item",
-        params: N,
-        form: None,
-    },
-    Slash {
-        path: &["action", "edit"],
-        core: &["action", "edit"],
-        about: "Change an item",
-        params: &[
-            req("n", Number, "the item number"),
-            opt("text", Paragraph, "new text"),
-            opt("owner", Person, "new owner"),
-            opt("due", Date, "new due date, YYYY-MM-DD"),
-            opt("ref", Line, "new reference"),
-        ],
-        form: None,
-    },
-    Slash {
-        path: &["action", "list"],
-        core: &["action", "list"],
-        about: "List the items (only you see it)",
-        params: &[],
-        form: None,
-    },
-];
+/// Remediation checklist commands
+#[poise::command(
+    slash_command,
+    subcommands("add", "done", "wontdo", "reopen", "remove", "edit", "list")
+)]
+pub(super) async fn action(ctx: Ctx<'_>) -> Outcome {
+    answer(ctx, given![]).await
+}
+
+/// Add a remediation item
+#[poise::command(slash_command)]
+async fn add(
+    ctx: Ctx<'_>,
+    #[description = "what will be done"]
+    #[max_length = 4000]
+    text: String,
+    #[description = "who owns it: a name or @mention"] owner: String,
+    #[description = "due date, YYYY-MM-DD"] due: String,
+    #[description = "ticket or PR reference"]
+    #[rename = "ref"]
+    reference: Option<String>,
+) -> Outcome {
+    let options = given![
+        "text" => text, "owner" => owner, "due" => due, "ref" => reference,
+    ];
+    answer(ctx, options).await
+}
+
+/// Mark an item done
+#[poise::command(slash_command)]
+async fn done(
+    ctx: Ctx<'_>,
+    #[description = "the item number"]
+    #[min = 1]
+    #[autocomplete = "item_numbers"]
+    n: i64,
+) -> Outcome {
+    answer(ctx, given!["n" => n]).await
+}
+
+/// Mark an item won't do
+#[poise::command(slash_command)]
+async fn wontdo(
+    ctx: Ctx<'_>,
+    #[description = "the item number"]
+    #[min = 1]
+    #[autocomplete = "item_numbers"]
+    n: i64,
+) -> Outcome {
+    answer(ctx, given!["n" => n]).await
+}
+
+/// Reopen an item
+#[poise::command(slash_command)]
+async fn reopen(
+    ctx: Ctx<'_>,
+    #[description = "the item number"]
+    #[min = 1]
+    #[autocomplete = "item_numbers"]
+    n: i64,
+) -> Outcome {
+    answer(ctx, given!["n" => n]).await
+}
+
+/// Remove an item
+#[poise::command(slash_command)]
+async fn remove(
+    ctx: Ctx<'_>,
+    #[description = "the item number"]
+    #[min = 1]
+    #[autocomplete = "item_numbers"]
+    n: i64,
+) -> Outcome {
+    answer(ctx, given!["n" => n]).await
+}
+
+/// Change an item
+#[poise::command(slash_command)]
+async fn edit(
+    ctx: Ctx<'_>,
+    #[description = "the item number"]
+    #[min = 1]
+    #[autocomplete = "item_numbers"]
+    n: i64,
+    #[description = "new text"]
+    #[max_length = 4000]
+    text: Option<String>,
+    #[description = "new owner"] owner: Option<String>,
+    #[description = "new due date, YYYY-MM-DD"] due: Option<String>,
+    #[description = "new reference"]
+    #[rename = "ref"]
+    reference: Option<String>,
+) -> Outcome {
+    let options = given![
+        "n" => n, "text" => text, "owner" => owner, "due" => due, "ref" => reference,
+    ];
+    answer(ctx, options).await
+}
+
+/// List the items (only you see it)
+#[poise::command(slash_command)]
+async fn list(ctx: Ctx<'_>) -> Outcome {
+    answer(ctx, given![]).await
+}

@@ -1,90 +1,153 @@
 //! The analysis: `/why`, `/rootcause`, `/control` and `/link`.
 
-use super::Field::{Choice, Line, Number, Paragraph};
-use super::{N, Slash, opt, req};
+use super::choices::{ControlOutcome, ControlType};
+use super::{Ctx, Outcome, answer, given};
+use crate::discord::queries::item_numbers;
 
-const TYPES: &[&str] = &["preventive", "detective", "containment"];
-const OUTCOMES: &[&str] = &["worked", "missed", "failed"];
+/// Five-whys commands
+#[poise::command(slash_command, subcommands("why_add", "why_edit", "why_remove"))]
+pub(super) async fn why(ctx: Ctx<'_>) -> Outcome {
+    answer(ctx, given![]).await
+}
 
-pub(super) const SLASH: &[Slash] = &[
-    Slash {
-        path: &["why", "add"],
-        core: &["why", "add"],
-        about: "Add the next why of the chain",
-        params: &[req("text", Paragraph, "the answer to why")],
-        form: None,
-    },
-    Slash {
-        path: &["why", "edit"],
-        core: &["why", "edit"],
-        about: "Change a why",
-        params: &[
-            req("n", Number, "the why number"),
-            req("text", Paragraph, "new text"),
-        ],
-        form: None,
-    },
-    Slash {
-        path: &["why", "remove"],
-        core: &["why", "remove"],
-        about: "Remove a why",
-        params: N,
-        form: None,
-    },
-    Slash {
-        path: &["rootcause"],
-        core: &["rootcause"],
-        about: "The root-cause statement; without text, opens a form",
-        params: &[req("text", Paragraph, "the root cause")],
-        form: Some("text"),
-    },
-    Slash {
-        path: &["control", "add"],
-        core: &["control", "add"],
-        about: "Add a row to the controls table",
-        params: &[
-            req("name", Line, "the control"),
-            req("type", Choice(TYPES), "what it is for"),
-            req("outcome", Choice(OUTCOMES), "how it did"),
-            opt("note", Paragraph, "a note"),
-        ],
-        form: None,
-    },
-    Slash {
-        path: &["control", "edit"],
-        core: &["control", "edit"],
-        about: "Change a control",
-        params: &[
-            req("n", Number, "the control number"),
-            opt("name", Line, "new name"),
-            opt("type", Choice(TYPES), "new type"),
-            opt("outcome", Choice(OUTCOMES), "new outcome"),
-            opt("note", Paragraph, "new note"),
-        ],
-        form: None,
-    },
-    Slash {
-        path: &["control", "remove"],
-        core: &["control", "remove"],
-        about: "Remove a control",
-        params: N,
-        form: None,
-    },
-    Slash {
-        path: &["link", "add"],
-        core: &["link", "add"],
-        about: "Add a related ticket, PR or incident",
-        params: &[
-            req("label", Line, "what it is"),
-            req("ref", Line, "the reference or URL"),
-        ],
-        form: None,
-    },
-    Slash {
-        path: &["link", "remove"],
-        core: &["link", "remove"],
-        about: "Remove a related reference",
-        params: N,
-        form: None,
-    },
-];
+/// Add the next why of the chain
+#[poise::command(slash_command, rename = "add")]
+async fn why_add(
+    ctx: Ctx<'_>,
+    #[description = "the answer to why"]
+    #[max_length = 4000]
+    text: String,
+) -> Outcome {
+    answer(ctx, given!["text" => text]).await
+}
+
+/// Change a why
+#[poise::command(slash_command, rename = "edit")]
+async fn why_edit(
+    ctx: Ctx<'_>,
+    #[description = "the why number"]
+    #[min = 1]
+    #[autocomplete = "item_numbers"]
+    n: i64,
+    #[description = "new text"]
+    #[max_length = 4000]
+    text: String,
+) -> Outcome {
+    answer(ctx, given!["n" => n, "text" => text]).await
+}
+
+/// Remove a why
+#[poise::command(slash_command, rename = "remove")]
+async fn why_remove(
+    ctx: Ctx<'_>,
+    #[description = "the why number"]
+    #[min = 1]
+    #[autocomplete = "item_numbers"]
+    n: i64,
+) -> Outcome {
+    answer(ctx, given!["n" => n]).await
+}
+
+/// The root-cause statement; without text, opens a form
+#[poise::command(slash_command)]
+pub(super) async fn rootcause(
+    ctx: Ctx<'_>,
+    #[description = "the root cause"]
+    #[max_length = 4000]
+    text: Option<String>,
+) -> Outcome {
+    answer(ctx, given!["text" => text]).await
+}
+
+/// Controls table commands
+#[poise::command(
+    slash_command,
+    subcommands("control_add", "control_edit", "control_remove")
+)]
+pub(super) async fn control(ctx: Ctx<'_>) -> Outcome {
+    answer(ctx, given![]).await
+}
+
+/// Add a row to the controls table
+#[poise::command(slash_command, rename = "add")]
+async fn control_add(
+    ctx: Ctx<'_>,
+    #[description = "the control"] name: String,
+    #[description = "what it is for"]
+    #[rename = "type"]
+    kind: ControlType,
+    #[description = "how it did"] outcome: ControlOutcome,
+    #[description = "a note"]
+    #[max_length = 4000]
+    note: Option<String>,
+) -> Outcome {
+    let options = given![
+        "name" => name, "type" => kind, "outcome" => outcome, "note" => note,
+    ];
+    answer(ctx, options).await
+}
+
+/// Change a control
+#[poise::command(slash_command, rename = "edit")]
+async fn control_edit(
+    ctx: Ctx<'_>,
+    #[description = "the control number"]
+    #[min = 1]
+    #[autocomplete = "item_numbers"]
+    n: i64,
+    #[description = "new name"] name: Option<String>,
+    #[description = "new type"]
+    #[rename = "type"]
+    kind: Option<ControlType>,
+    #[description = "new outcome"] outcome: Option<ControlOutcome>,
+    #[description = "new note"]
+    #[max_length = 4000]
+    note: Option<String>,
+) -> Outcome {
+    let options = given![
+        "n" => n, "name" => name, "type" => kind, "outcome" => outcome, "note" => note,
+    ];
+    answer(ctx, options).await
+}
+
+/// Remove a control
+#[poise::command(slash_command, rename = "remove")]
+async fn control_remove(
+    ctx: Ctx<'_>,
+    #[description = "the control number"]
+    #[min = 1]
+    #[autocomplete = "item_numbers"]
+    n: i64,
+) -> Outcome {
+    answer(ctx, given!["n" => n]).await
+}
+
+/// Related ticket, PR and incident commands
+#[poise::command(slash_command, subcommands("link_add", "link_remove"))]
+pub(super) async fn link(ctx: Ctx<'_>) -> Outcome {
+    answer(ctx, given![]).await
+}
+
+/// Add a related ticket, PR or incident
+#[poise::command(slash_command, rename = "add")]
+async fn link_add(
+    ctx: Ctx<'_>,
+    #[description = "what it is"] label: String,
+    #[description = "the reference or URL"]
+    #[rename = "ref"]
+    reference: String,
+) -> Outcome {
+    answer(ctx, given!["label" => label, "ref" => reference]).await
+}
+
+/// Remove a related reference
+#[poise::command(slash_command, rename = "remove")]
+async fn link_remove(
+    ctx: Ctx<'_>,
+    #[description = "the link number"]
+    #[min = 1]
+    #[autocomplete = "item_numbers"]
+    n: i64,
+) -> Outcome {
+    answer(ctx, given!["n" => n]).await
+}

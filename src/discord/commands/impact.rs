@@ -1,47 +1,64 @@
 //! `/impact`: when impact began and ended, the statement and the cards.
 
-use super::Field::{Line, Paragraph, Time};
-use super::{N, Slash, opt, req};
+use super::{Ctx, Outcome, answer, given};
+use crate::discord::queries::item_numbers;
 
-const AT: &[super::Param] = &[opt("at", Time, "when, if not now")];
+/// Customer impact commands
+#[poise::command(slash_command, subcommands("start", "end", "customers", "card"))]
+pub(super) async fn impact(ctx: Ctx<'_>) -> Outcome {
+    answer(ctx, given![]).await
+}
 
-pub(super) const SLASH: &[Slash] = &[
-    Slash {
-        path: &["impact", "start"],
-        core: &["impact", "start"],
-        about: "Customer impact began (sets the started mark)",
-        params: AT,
-        form: None,
-    },
-    Slash {
-        path: &["impact", "end"],
-        core: &["impact", "end"],
-        about: "Customer impact ended",
-        params: AT,
-        form: None,
-    },
-    Slash {
-        path: &["impact", "customers"],
-        core: &["impact", "customers"],
-        about: "The customer-impact statement; without text, opens a form",
-        params: &[req("text", Paragraph, "what customers saw")],
-        form: Some("text"),
-    },
-    Slash {
-        path: &["impact", "card", "add"],
-        core: &["impact", "card"],
-        about: "Add an impact card",
-        params: &[
-            req("label", Line, "what is counted, like Duplicate drafts"),
-            req("value", Line, "the figure, like 1,842"),
-        ],
-        form: None,
-    },
-    Slash {
-        path: &["impact", "card", "remove"],
-        core: &["impact", "card", "remove"],
-        about: "Remove an impact card",
-        params: N,
-        form: None,
-    },
-];
+/// Customer impact began (sets the started mark)
+#[poise::command(slash_command)]
+async fn start(ctx: Ctx<'_>, #[description = "when, if not now"] at: Option<String>) -> Outcome {
+    answer(ctx, given!["at" => at]).await
+}
+
+/// Customer impact ended
+#[poise::command(slash_command)]
+async fn end(ctx: Ctx<'_>, #[description = "when, if not now"] at: Option<String>) -> Outcome {
+    answer(ctx, given!["at" => at]).await
+}
+
+/// The customer-impact statement; without text, opens a form
+#[poise::command(slash_command)]
+async fn customers(
+    ctx: Ctx<'_>,
+    #[description = "what customers saw"]
+    #[max_length = 4000]
+    text: Option<String>,
+) -> Outcome {
+    answer(ctx, given!["text" => text]).await
+}
+
+/// Impact card commands
+///
+/// As with `/event`, a payload that gives the card's options without
+/// `add` is read as `/impact card add`.
+#[poise::command(slash_command, subcommands("card_add", "card_remove"))]
+async fn card(ctx: Ctx<'_>, label: Option<String>, value: Option<String>) -> Outcome {
+    answer(ctx, given!["label" => label, "value" => value]).await
+}
+
+/// Add an impact card
+#[poise::command(slash_command, rename = "add")]
+async fn card_add(
+    ctx: Ctx<'_>,
+    #[description = "what is counted, like Duplicate drafts"] label: String,
+    #[description = "the figure, like 1,842"] value: String,
+) -> Outcome {
+    answer(ctx, given!["label" => label, "value" => value]).await
+}
+
+/// Remove an impact card
+#[poise::command(slash_command, rename = "remove")]
+async fn card_remove(
+    ctx: Ctx<'_>,
+    #[description = "the card number"]
+    #[min = 1]
+    #[autocomplete = "item_numbers"]
+    n: i64,
+) -> Outcome {
+    answer(ctx, given!["n" => n]).await
+}

@@ -1,45 +1,51 @@
 //! `/incident open` and `/incident set`.
 
-use super::Field::{Choice, Line, Paragraph, Person, Severity, Time};
-use super::{Slash, opt, req};
+use super::choices::Status;
+use super::{Ctx, Outcome, answer, given};
+use crate::discord::queries::severities;
 
-pub(super) const SLASH: &[Slash] = &[
-    Slash {
-        path: &["incident", "open"],
-        core: &["incident", "open"],
-        about: "Bind this channel to a new incident and record it",
-        params: &[
-            req("id", Line, "incident id, like INC-2417"),
-            req("title", Line, "a short title"),
-            req("severity", Severity, "severity from the configured list"),
-            opt(
-                "commander",
-                Person,
-                "incident commander: a name or @mention",
-            ),
-            opt(
-                "since",
-                Time,
-                "read earlier messages from this time (default: 24 h)",
-            ),
-        ],
-        form: None,
-    },
-    Slash {
-        path: &["incident", "set"],
-        core: &["incident", "set"],
-        about: "Change incident fields; without options, opens the summary form",
-        params: &[
-            opt("title", Line, "a short title"),
-            opt("severity", Severity, "severity from the configured list"),
-            opt("summary", Paragraph, "the summary paragraph"),
-            opt(
-                "commander",
-                Person,
-                "incident commander: a name or @mention",
-            ),
-            opt("status", Choice(&["active", "published"]), "active reopens"),
-        ],
-        form: Some("summary"),
-    },
-];
+/// Incident commands
+#[poise::command(slash_command, subcommands("open", "set"))]
+pub(super) async fn incident(ctx: Ctx<'_>) -> Outcome {
+    answer(ctx, given![]).await
+}
+
+/// Bind this channel to a new incident and record it
+#[poise::command(slash_command)]
+async fn open(
+    ctx: Ctx<'_>,
+    #[description = "incident id, like INC-2417"] id: String,
+    #[description = "a short title"] title: String,
+    #[description = "severity from the configured list"]
+    #[autocomplete = "severities"]
+    severity: String,
+    #[description = "incident commander: a name or @mention"] commander: Option<String>,
+    #[description = "read earlier messages from this time (default: 24 h)"] since: Option<String>,
+) -> Outcome {
+    let options = given![
+        "id" => id, "title" => title, "severity" => severity,
+        "commander" => commander, "since" => since,
+    ];
+    answer(ctx, options).await
+}
+
+/// Change incident fields; without options, opens the summary form
+#[poise::command(slash_command)]
+async fn set(
+    ctx: Ctx<'_>,
+    #[description = "a short title"] title: Option<String>,
+    #[description = "severity from the configured list"]
+    #[autocomplete = "severities"]
+    severity: Option<String>,
+    #[description = "the summary paragraph"]
+    #[max_length = 4000]
+    summary: Option<String>,
+    #[description = "incident commander: a name or @mention"] commander: Option<String>,
+    #[description = "active reopens"] status: Option<Status>,
+) -> Outcome {
+    let options = given![
+        "title" => title, "severity" => severity, "summary" => summary,
+        "commander" => commander, "status" => status,
+    ];
+    answer(ctx, options).await
+}

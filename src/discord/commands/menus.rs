@@ -1,15 +1,22 @@
 //! The two message context menus.
 
-use serenity::all::{CommandType, CreateCommand};
+use serenity::all::Message;
 
-/// The menu that makes a message a key event.
-pub const TIMELINE: &str = "Add to timeline";
-/// The menu that takes a message as a log excerpt.
-pub const LOG_EXCERPT: &str = "Add as log excerpt";
+use super::{Ctx, Outcome};
+use crate::model::{Command, Snowflake};
 
-pub(super) fn definitions() -> Vec<CreateCommand> {
-    [TIMELINE, LOG_EXCERPT]
-        .into_iter()
-        .map(|name| CreateCommand::new(name).kind(CommandType::Message))
-        .collect()
+/// Makes the message a key event of the timeline.
+#[poise::command(context_menu_command = "Add to timeline")]
+pub(super) async fn add_to_timeline(ctx: Ctx<'_>, message: Message) -> Outcome {
+    let message = Snowflake(message.id.get());
+    crate::discord::interactions::menu(ctx, Command::AddToTimeline { message }).await;
+    Ok(())
+}
+
+/// Takes the message as a log excerpt.
+#[poise::command(context_menu_command = "Add as log excerpt")]
+pub(super) async fn add_as_log_excerpt(ctx: Ctx<'_>, message: Message) -> Outcome {
+    let message = Snowflake(message.id.get());
+    crate::discord::interactions::menu(ctx, Command::AddLogExcerpt { message }).await;
+    Ok(())
 }

@@ -1,253 +1,189 @@
-//! The slash commands and message menus Scribe registers, one file per
-//! command group. Each entry maps a Discord command path to the core
-//! command it spells, so every option still goes through
-//! [`crate::annotate::parse_options`]; nothing here validates values.
+//! The slash commands and message menus Scribe registers, declared with
+//! poise, one file per command group. A command only names its options:
+//! it hands them, as the text the typed spelling would write, to
+//! [`super::interactions::answer`], which reads them with
+//! [`crate::annotate::parse_options`]. Nothing here checks a value, so a
+//! slash command, a typed one and a notes line share one validator.
 //!
 //! Discord cannot give a command both options and subcommands, so
 //! `/event` is registered as `/event add` and `/impact card` as
-//! `/impact card add`; the confirmation still shows the typed spelling.
+//! `/impact card add`; [`core_of`] maps them back, and the confirmation
+//! shows the typed spelling. Discord's client never sends a group
+//! without its subcommand, but a hand-built payload may: the group then
+//! answers too, naming its subcommands.
 
 mod action;
 mod analysis;
+mod choices;
 mod impact;
 mod incident;
 mod menus;
 mod postmortem;
 mod timeline;
 
-use serenity::all::{CommandOptionType, CommandType, CreateCommand, CreateCommandOption};
+use std::sync::Arc;
 
-pub use menus::{LOG_EXCERPT, TIMELINE};
+use serenity::all::CreateCommand;
 
-/// How an option is offered in Discord.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Field {
-    /// One line of text.
-    Line,
-    /// Text that may run to paragraphs.
-    Paragraph,
-    /// A time, as the annotation language reads it.
-    Time,
-    /// A date, `YYYY-MM-DD`.
-    Date,
-    /// A person: a name or a mention.
-    Person,
-    /// An item number, with autocomplete from the incident.
-    Number,
-    /// A severity from config, by autocomplete.
-    Severity,
-    /// One word of a closed list, offered as string choices (so the
-    /// value arrives as the word, never as an index).
-    Choice(&'static [&'static str]),
-}
+use super::bot::Bot;
 
-/// One option of a slash command.
-#[derive(Debug, Clone, Copy)]
-pub struct Param {
-    /// The option's name, as the typed spelling writes it.
-    pub name: &'static str,
-    /// Discord's one-line description.
-    pub about: &'static str,
-    /// How Discord offers it.
-    pub field: Field,
-    /// Whether the core command requires it.
-    pub required: bool,
-}
+/// What poise hands a slash command or menu of Scribe's.
+pub type Ctx<'a> = poise::ApplicationContext<'a, Arc<Bot>, anyhow::Error>;
 
-/// One slash command (a leaf: command, subcommand or grouped one).
-#[derive(Debug)]
-pub struct Slash {
-    /// The words as registered in Discord.
-    pub path: &'static [&'static str],
-    /// The words of the annotation language.
-    pub core: &'static [&'static str],
-    /// Discord's one-line description.
-    pub about: &'static str,
-    /// Its options, in the core command's order.
-    pub params: &'static [Param],
-    /// A paragraph option that opens a form when given without a value.
-    pub form: Option<&'static str>,
-}
+/// One registered command, as poise holds it.
+pub type Command = poise::Command<Arc<Bot>, anyhow::Error>;
 
-/// A required option.
-pub(crate) const fn req(name: &'static str, field: Field, about: &'static str) -> Param {
-    Param {
-        name,
-        about,
-        field,
-        required: true,
-    }
-}
+/// What a command returns to poise: an error here is a fault of poise's
+/// own kind; faults inside Scribe are answered where they happen.
+type Outcome = Result<(), anyhow::Error>;
 
-/// An optional option.
-pub(crate) const fn opt(name: &'static str, field: Field, about: &'static str) -> Param {
-    Param {
-        required: false,
-        ..req(name, field, about)
-    }
-}
-
-/// The options of a command that takes only an item number.
-pub(crate) const N: &[Param] = &[req("n", Field::Number, "the item number")];
-
-/// Every slash command, group by group.
-pub fn all() -> impl Iterator<Item = &'static Slash> {
-    [
-        incident::SLASH,
-        timeline::SLASH,
-        impact::SLASH,
-        action::SLASH,
-        analysis::SLASH,
-        postmortem::SLASH,
+/// Every command Scribe registers: the slash commands, then the two
+/// message menus.
+pub fn all() -> Vec<Command> {
+    vec![
+        incident::incident(),
+        timeline::phase(),
+        timeline::event(),
+        timeline::mark(),
+        impact::impact(),
+        action::action(),
+        analysis::why(),
+        analysis::rootcause(),
+        analysis::control(),
+        analysis::link(),
+        postmortem::postmortem(),
+        menus::add_to_timeline(),
+        menus::add_as_log_excerpt(),
     ]
-    .into_iter()
-    .flatten()
 }
 
-/// The command registered under `path`, if Scribe has one.
-pub fn find(path: &[String]) -> Option<&'static Slash> {
-    all().find(|s| s.path.iter().copied().eq(path.iter().map(String::as_str)))
-}
-
-/// The definitions to register: one per top-level word, with its
-/// subcommands and groups nested, then the two message menus.
+/// What Discord is sent to register [`all`]. No command sets
+/// `default_member_permissions`, so a server admin can narrow any of
+/// them in Discord's own settings.
 pub fn definitions() -> Vec<CreateCommand> {
-    let mut tops: Vec<&'static str> = Vec::new();
-    for slash in all() {
-        if !tops.contains(&slash.path[0]) {
-            tops.push(slash.path[0]);
-        }
-    }
-    let mut defs: Vec<CreateCommand> = tops.into_iter().map(top_level).collect();
-    defs.extend(menus::definitions());
-    defs
+    poise::builtins::create_application_commands(&all())
 }
 
-/// A top-level command; no `default_member_permissions`, so a server
-/// admin can narrow it in Discord's own settings.
-fn top_level(word: &'static str) -> CreateCommand {
-    let leaves: Vec<&Slash> = all().filter(|s| s.path[0] == word).collect();
-    let about = group_about(word, &leaves);
-    let command = CreateCommand::new(word)
-        .kind(CommandType::ChatInput)
-        .description(about);
-    match leaves.as_slice() {
-        [only] if only.path.len() == 1 => command.set_options(params(only)),
-        _ => command.set_options(nested(&leaves, 1)),
+/// The words of the annotation language for a registered command path.
+pub fn core_of<'a>(path: &[&'a str]) -> Vec<&'a str> {
+    match path {
+        ["event", "add"] => vec!["event"],
+        ["impact", "card", "add"] => vec!["impact", "card"],
+        _ => path.to_vec(),
     }
 }
 
-fn group_about(word: &str, leaves: &[&Slash]) -> String {
-    match leaves {
-        [only] if only.path.len() == 1 => only.about.to_string(),
-        _ => format!("Incident {word} commands"),
+/// Paragraph options that open a form when their command is given with
+/// no option at all: the command path and the option.
+pub const FORMS: &[(&str, &str)] = &[
+    ("impact customers", "text"),
+    ("rootcause", "text"),
+    ("incident set", "summary"),
+];
+
+/// The option a command's form asks for, if it has one.
+pub fn form_of(path: &str) -> Option<&'static str> {
+    FORMS.iter().find(|(p, _)| *p == path).map(|(_, f)| *f)
+}
+
+/// An option's value as the typed spelling would write it; `None` when
+/// the option was left out.
+pub trait Text {
+    /// The text, if given.
+    fn text(self) -> Option<String>;
+}
+
+impl Text for String {
+    fn text(self) -> Option<String> {
+        Some(self)
     }
 }
 
-/// The subcommands and subcommand groups of `leaves` below `depth`.
-fn nested(leaves: &[&Slash], depth: usize) -> Vec<CreateCommandOption> {
-    let mut words: Vec<&'static str> = Vec::new();
-    for slash in leaves {
-        if !words.contains(&slash.path[depth]) {
-            words.push(slash.path[depth]);
-        }
-    }
-    words
-        .into_iter()
-        .map(|word| {
-            let under: Vec<&Slash> = leaves
-                .iter()
-                .copied()
-                .filter(|s| s.path[depth] == word)
-                .collect();
-            sub_option(word, &under, depth)
-        })
-        .collect()
-}
-
-fn sub_option(word: &'static str, under: &[&Slash], depth: usize) -> CreateCommandOption {
-    match under {
-        [leaf] if leaf.path.len() == depth + 1 => {
-            let option = CreateCommandOption::new(CommandOptionType::SubCommand, word, leaf.about);
-            params(leaf)
-                .into_iter()
-                .fold(option, |o, p| o.add_sub_option(p))
-        }
-        _ => {
-            let about = format!("{word} commands");
-            let group = CreateCommandOption::new(CommandOptionType::SubCommandGroup, word, about);
-            nested(under, depth + 1)
-                .into_iter()
-                .fold(group, |g, o| g.add_sub_option(o))
-        }
+impl Text for i64 {
+    fn text(self) -> Option<String> {
+        Some(self.to_string())
     }
 }
 
-/// The options of one leaf, required ones first as Discord demands.
-fn params(slash: &Slash) -> Vec<CreateCommandOption> {
-    let mut list: Vec<&Param> = slash.params.iter().collect();
-    list.sort_by_key(|p| !p.required);
-    list.into_iter()
-        .map(|p| param(p, slash.form == Some(p.name)))
-        .collect()
+impl<T: Text> Text for Option<T> {
+    fn text(self) -> Option<String> {
+        self.and_then(Text::text)
+    }
 }
 
-/// One option. A paragraph that has a form is never required in
-/// Discord: leaving it out opens the form.
-fn param(p: &Param, has_form: bool) -> CreateCommandOption {
-    let kind = match p.field {
-        Field::Number => CommandOptionType::Integer,
-        _ => CommandOptionType::String,
+/// The options a command was given, by name, as text.
+macro_rules! given {
+    ($($name:literal => $value:expr),* $(,)?) => {
+        vec![$(($name, $crate::discord::commands::Text::text($value))),*]
     };
-    let option = CreateCommandOption::new(kind, p.name, p.about).required(p.required && !has_form);
-    match p.field {
-        Field::Number => option.min_int_value(1).set_autocomplete(true),
-        Field::Severity => option.set_autocomplete(true),
-        Field::Choice(words) => words
-            .iter()
-            .fold(option, |o, w| o.add_string_choice(*w, *w)),
-        Field::Paragraph => option.max_length(4000),
-        _ => option,
-    }
+}
+use given;
+
+/// Hands the options given to the command being run to the one path
+/// every slash command takes.
+async fn answer(ctx: Ctx<'_>, options: Vec<(&str, Option<String>)>) -> Outcome {
+    let given = options
+        .into_iter()
+        .filter_map(|(name, value)| Some((name.to_string(), value?)))
+        .collect();
+    super::interactions::answer(ctx, given).await;
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn path(words: &[&str]) -> Vec<String> {
-        words.iter().map(|w| w.to_string()).collect()
+    /// Every leaf command with its registered path.
+    fn leaves(commands: &[Command], parents: &[&str]) -> Vec<(Vec<String>, usize)> {
+        let mut found = Vec::new();
+        for command in commands.iter().filter(|c| c.slash_action.is_some()) {
+            let mut path: Vec<String> = parents.iter().map(|p| p.to_string()).collect();
+            path.push(command.name.to_string());
+            if command.subcommands.is_empty() {
+                found.push((path, command.parameters.len()));
+                continue;
+            }
+            let words: Vec<&str> = path.iter().map(String::as_str).collect();
+            found.extend(leaves(&command.subcommands, &words));
+        }
+        found
+    }
+
+    fn registered() -> Vec<Vec<String>> {
+        leaves(&all(), &[]).into_iter().map(|(p, _)| p).collect()
     }
 
     #[test]
     fn every_slash_command_spells_a_core_command() {
-        let ctx_severities = ["SEV-1".to_string()];
+        let severities = ["SEV-1".to_string()];
         let ctx = crate::annotate::Context {
             tz: chrono_tz::UTC,
             clock: crate::annotate::Clock::Chat {
                 now: chrono::Utc::now(),
             },
-            severities: &ctx_severities,
+            severities: &severities,
             mentions: &[],
         };
-        for slash in all() {
-            let err = crate::annotate::parse_options(slash.core, &[], &ctx).err();
+        let paths = registered();
+        assert!(paths.len() >= 30, "{paths:?}");
+        for path in paths {
+            let words: Vec<&str> = path.iter().map(String::as_str).collect();
+            let core = core_of(&words);
+            let err = crate::annotate::parse_options(&core, &[], &ctx).err();
             let unknown = err.is_some_and(|e| e.0.contains("is not a Scribe command"));
-            assert!(!unknown, "{:?} names no core command", slash.core);
+            assert!(!unknown, "{core:?} names no core command");
         }
     }
 
     #[test]
-    fn paths_are_unique_and_found() {
-        let mut seen = Vec::new();
-        for slash in all() {
-            assert!(!seen.contains(&slash.path), "{:?} twice", slash.path);
-            seen.push(slash.path);
+    fn forms_belong_to_registered_commands() {
+        let paths: Vec<String> = registered().iter().map(|p| p.join(" ")).collect();
+        for (path, _) in FORMS {
+            assert!(paths.iter().any(|p| p == path), "{path}");
         }
-        let found = find(&path(&["impact", "card", "add"])).expect("card add");
-        assert_eq!(found.core, ["impact", "card"]);
-        assert!(find(&path(&["impact", "card"])).is_none());
-        assert!(find(&path(&["phase", "mitigate"])).is_none());
+        assert_eq!(form_of("rootcause"), Some("text"));
+        assert_eq!(form_of("phase"), None);
     }
 
     #[test]
@@ -257,65 +193,88 @@ mod tests {
                 && n.chars()
                     .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
         };
-        for slash in all() {
-            assert!(slash.path.iter().all(|w| name_ok(w)), "{:?}", slash.path);
-            assert!((1..=100).contains(&slash.about.len()), "{:?}", slash.path);
-            assert!(slash.params.len() <= 25);
-            for p in slash.params {
-                assert!(name_ok(p.name), "{}", p.name);
-                assert!((1..=100).contains(&p.about.len()), "{}", p.name);
+        let defs = serde_json::to_value(definitions()).unwrap();
+        let mut options = Vec::new();
+        for def in defs.as_array().unwrap() {
+            if def["type"] == 1 {
+                options.push(def);
             }
+        }
+        while let Some(def) = options.pop() {
+            let name = def["name"].as_str().unwrap();
+            assert!(name_ok(name), "{name}");
+            let about = def["description"].as_str().unwrap_or_default();
+            assert!((1..=100).contains(&about.len()), "{name}: {about:?}");
+            let inner = def["options"].as_array().cloned().unwrap_or_default();
+            assert!(inner.len() <= 25, "{name}");
+            let required: Vec<bool> = inner.iter().map(|o| o["required"] == true).collect();
+            assert!(
+                required.is_sorted_by(|a, b| a >= b),
+                "{name}: required first"
+            );
+            options.extend(def["options"].as_array().into_iter().flatten());
         }
     }
 
     #[test]
     fn definitions_group_subcommands_under_one_word() {
-        let defs = definitions();
-        let json = serde_json::to_value(&defs).unwrap();
-        let names: Vec<&str> = json
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|d| d["name"].as_str().unwrap())
-            .collect();
+        let json = serde_json::to_value(definitions()).unwrap();
+        let defs = json.as_array().unwrap();
+        let names: Vec<&str> = defs.iter().map(|d| d["name"].as_str().unwrap()).collect();
         assert_eq!(names.iter().filter(|n| **n == "action").count(), 1);
         assert!(names.contains(&"Add to timeline"));
-        let impact = json
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|d| d["name"] == "impact")
-            .unwrap();
-        let card = impact["options"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|o| o["name"] == "card")
-            .unwrap();
+        let impact = defs.iter().find(|d| d["name"] == "impact").unwrap();
+        let options = impact["options"].as_array().unwrap();
+        let card = options.iter().find(|o| o["name"] == "card").unwrap();
         assert_eq!(card["type"], 2, "card is a subcommand group");
-        assert!(json.as_array().unwrap().iter().all(|d| {
+        let permissions = |d: &&serde_json::Value| {
             d.get("default_member_permissions")
                 .is_none_or(|p| p.is_null())
-        }));
+        };
+        assert!(defs.iter().all(|d| permissions(&d)));
     }
 
     #[test]
-    fn choices_are_words_and_forms_are_optional() {
-        let defs = serde_json::to_value(definitions()).unwrap();
-        let phase = defs
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|d| d["name"] == "phase")
-            .unwrap();
-        let choices = &phase["options"][0]["choices"];
-        assert_eq!(choices[2]["value"], "mitigate");
-        let root = defs
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|d| d["name"] == "rootcause")
-            .unwrap();
+    fn choices_name_words_and_forms_are_optional() {
+        let json = serde_json::to_value(definitions()).unwrap();
+        let defs = json.as_array().unwrap();
+        let phase = defs.iter().find(|d| d["name"] == "phase").unwrap();
+        let choice = &phase["options"][0]["choices"][2];
+        assert_eq!(choice["name"], "mitigate");
+        assert_eq!(choice["value"], 2, "poise sends a choice's index");
+        let root = defs.iter().find(|d| d["name"] == "rootcause").unwrap();
         assert_eq!(root["options"][0]["required"], false);
+        assert_eq!(root["options"][0]["max_length"], 4000);
+    }
+
+    #[test]
+    fn numbers_are_integers_with_suggestions() {
+        let json = serde_json::to_value(definitions()).unwrap();
+        let action = json
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["name"] == "action")
+            .unwrap();
+        let done = &action["options"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["name"] == "done")
+            .unwrap()["options"][0];
+        assert_eq!(done["type"], 4);
+        assert_eq!(done["autocomplete"], true);
+        assert_eq!(done["min_value"], 1.0);
+    }
+
+    #[test]
+    fn the_core_words_of_renamed_commands() {
+        assert_eq!(core_of(&["event", "add"]), ["event"]);
+        assert_eq!(core_of(&["impact", "card", "add"]), ["impact", "card"]);
+        assert_eq!(
+            core_of(&["impact", "card", "remove"]),
+            ["impact", "card", "remove"]
+        );
+        assert_eq!(core_of(&["phase"]), ["phase"]);
     }
 }

@@ -1,20 +1,21 @@
 //! `/postmortem preview` and `/postmortem publish`.
 
-use super::Slash;
+use super::{Ctx, Outcome, answer, given};
 
-pub(super) const SLASH: &[Slash] = &[
-    Slash {
-        path: &["postmortem", "preview"],
-        core: &["postmortem", "preview"],
-        about: "Render the record now, for you only, with warnings",
-        params: &[],
-        form: None,
-    },
-    Slash {
-        path: &["postmortem", "publish"],
-        core: &["postmortem", "publish"],
-        about: "Render and post the record (commander or publisher)",
-        params: &[],
-        form: None,
-    },
-];
+/// Post-mortem commands
+#[poise::command(slash_command, subcommands("preview", "publish"))]
+pub(super) async fn postmortem(ctx: Ctx<'_>) -> Outcome {
+    answer(ctx, given![]).await
+}
+
+/// Render the record now, for you only, with warnings
+#[poise::command(slash_command)]
+async fn preview(ctx: Ctx<'_>) -> Outcome {
+    answer(ctx, given![]).await
+}
+
+/// Render and post the record (commander or publisher)
+#[poise::command(slash_command)]
+async fn publish(ctx: Ctx<'_>) -> Outcome {
+    answer(ctx, given![]).await
+}

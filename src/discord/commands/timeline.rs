@@ -1,75 +1,87 @@
 //! What builds the timeline: `/phase`, `/event`, `/mark`.
 
-use super::Field::{Choice, Paragraph, Time};
-use super::{N, Slash, opt, req};
+use super::choices::{Mark, Phase, YesNo};
+use super::{Ctx, Outcome, answer, given};
+use crate::discord::queries::item_numbers;
 
-const PHASES: &[&str] = &["detect", "escalate", "mitigate", "resolve"];
-const MARKS: &[&str] = &[
-    "started",
-    "detected",
-    "acknowledged",
-    "mitigated",
-    "resolved",
-];
+/// Record a phase change
+#[poise::command(slash_command)]
+pub(super) async fn phase(
+    ctx: Ctx<'_>,
+    #[description = "the phase entered"] phase: Phase,
+    #[description = "when, if not now: 04:51, -15m, 2026-06-03 04:51"] at: Option<String>,
+) -> Outcome {
+    answer(ctx, given!["phase" => phase, "at" => at]).await
+}
 
-pub(super) const SLASH: &[Slash] = &[
-    Slash {
-        path: &["phase"],
-        core: &["phase"],
-        about: "Record a phase change",
-        params: &[
-            req("phase", Choice(PHASES), "the phase entered"),
-            opt(
-                "at",
-                Time,
-                "when, if not now: 04:51, -15m, 2026-06-03 04:51",
-            ),
-        ],
-        form: None,
-    },
-    Slash {
-        path: &["event", "add"],
-        core: &["event"],
-        about: "Add a timeline entry with an explicit time",
-        params: &[
-            req("text", Paragraph, "what happened"),
-            opt("at", Time, "when: 04:51, -15m, 2026-06-03 04:51"),
-            opt(
-                "phase",
-                Choice(PHASES),
-                "its phase, if not the one in force",
-            ),
-            opt("key", Choice(&["yes", "no"]), "a key event (default yes)"),
-        ],
-        form: None,
-    },
-    Slash {
-        path: &["event", "edit"],
-        core: &["event", "edit"],
-        about: "Correct a timeline entry",
-        params: &[
-            req("n", super::Field::Number, "the event number"),
-            opt("text", Paragraph, "new text"),
-            opt("at", Time, "new time"),
-            opt("phase", Choice(PHASES), "new phase"),
-        ],
-        form: None,
-    },
-    Slash {
-        path: &["event", "remove"],
-        core: &["event", "remove"],
-        about: "Remove a timeline entry",
-        params: N,
-        form: None,
-    },
-    Slash {
-        path: &["mark"],
-        core: &["mark"],
-        about: "Set a metric mark",
-        params: &[
-            req("mark", Choice(MARKS), "which mark"),
-            opt("at", Time, "when, if not now"),
-        ],
-        form: None,
-    },
-];
+/// Timeline entry commands
+///
+/// Registered with subcommands only, as Discord requires; a payload
+/// built from SPEC's table (`/event text:…`) still reaches this and is
+/// read as `/event add`.
+#[poise::command(slash_command, subcommands("event_add", "event_edit", "event_remove"))]
+pub(super) async fn event(
+    ctx: Ctx<'_>,
+    text: Option<String>,
+    at: Option<String>,
+    phase: Option<Phase>,
+    key: Option<YesNo>,
+) -> Outcome {
+    let options = given!["text" => text, "at" => at, "phase" => phase, "key" => key];
+    answer(ctx, options).await
+}
+
+/// Add a timeline entry with an explicit time
+#[poise::command(slash_command, rename = "add")]
+async fn event_add(
+    ctx: Ctx<'_>,
+    #[description = "what happened"]
+    #[max_length = 4000]
+    text: String,
+    #[description = "when: 04:51, -15m, 2026-06-03 04:51"] at: Option<String>,
+    #[description = "its phase, if not the one in force"] phase: Option<Phase>,
+    #[description = "a key event (default yes)"] key: Option<YesNo>,
+) -> Outcome {
+    let options = given!["text" => text, "at" => at, "phase" => phase, "key" => key];
+    answer(ctx, options).await
+}
+
+/// Correct a timeline entry
+#[poise::command(slash_command, rename = "edit")]
+async fn event_edit(
+    ctx: Ctx<'_>,
+    #[description = "the event number"]
+    #[min = 1]
+    #[autocomplete = "item_numbers"]
+    n: i64,
+    #[description = "new text"]
+    #[max_length = 4000]
+    text: Option<String>,
+    #[description = "new time"] at: Option<String>,
+    #[description = "new phase"] phase: Option<Phase>,
+) -> Outcome {
+    let options = given!["n" => n, "text" => text, "at" => at, "phase" => phase];
+    answer(ctx, options).await
+}
+
+/// Remove a timeline entry
+#[poise::command(slash_command, rename = "remove")]
+async fn event_remove(
+    ctx: Ctx<'_>,
+    #[description = "the event number"]
+    #[min = 1]
+    #[autocomplete = "item_numbers"]
+    n: i64,
+) -> Outcome {
+    answer(ctx, given!["n" => n]).await
+}
+
+/// Set a metric mark
+#[poise::command(slash_command)]
+pub(super) async fn mark(
+    ctx: Ctx<'_>,
+    #[description = "which mark"] mark: Mark,
+    #[description = "when, if not now"] at: Option<String>,
+) -> Outcome {
+    answer(ctx, given!["mark" => mark, "at" => at]).await
+}

@@ -84,6 +84,23 @@ impl State {
         Ok(self.deliver(user, channel, 2, data))
     }
 
+    /// Delivers a slash command whose `options` are sent exactly as
+    /// given (Discord's wire form), skipping the checks Discord's client
+    /// makes: what a hand-built or replayed payload can carry. The
+    /// command `name` must be registered, for its id.
+    pub fn raw_slash(
+        &mut self,
+        user: u64,
+        channel: u64,
+        name: &str,
+        options: Value,
+    ) -> Result<u64, String> {
+        let command = self.find_command(name, 1)?;
+        let mut data = command_data(&command);
+        data["options"] = options;
+        Ok(self.deliver(user, channel, 2, data))
+    }
+
     /// Submits the modal the bot opened on `opened`, filling the text
     /// inputs named in `values`.
     pub fn submit_modal(

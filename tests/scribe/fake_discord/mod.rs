@@ -242,6 +242,21 @@ impl FakeDiscord {
         self.change(|s| s.slash(user, channel, path, options))
     }
 
+    /// `user` sends `/name` with `options` in Discord's wire form, as
+    /// no honest client would; waits for the bot's answer.
+    pub async fn raw_slash(
+        &self,
+        user: u64,
+        channel: u64,
+        name: &str,
+        options: Value,
+    ) -> Interaction {
+        let id = self
+            .change(|s| s.raw_slash(user, channel, name, options))
+            .unwrap_or_else(|e| panic!("{e}"));
+        self.answer(id).await
+    }
+
     /// `user` types into `focused`; waits for the offered choices.
     pub async fn autocomplete(
         &self,
