@@ -601,24 +601,33 @@ async fn a_non_responder_is_refused_on_every_path() {
 }
 
 /// Replaces what Discord's clients know of the commands with an older
-/// Scribe's: `/phase` offered its phases as words, and a `/retro` that
-/// this Scribe does not have.
+/// Scribe's: `/phase` offered its phases as words, `/action done` took
+/// its number as text, and there was a `/retro` this Scribe lacks.
 fn register_an_older_scribe(state: &mut State) {
+    let phase = &mut registered(state, "phase")["options"][0];
+    phase["type"] = serde_json::json!(3);
+    phase["choices"] = serde_json::json!([
+        {"name": "mitigate", "value": "mitigate"},
+        {"name": "resolve", "value": "resolve"},
+    ]);
+    let action = registered(state, "action");
+    let subcommands = action["options"].as_array_mut().unwrap();
+    let done = subcommands
+        .iter_mut()
+        .find(|o| o["name"] == "done")
+        .unwrap();
+    done["options"][0]["type"] = serde_json::json!(3);
     let retro = serde_json::json!({
         "id": state.next_id().to_string(), "name": "retro", "type": 1,
         "description": "Start a retrospective", "options": [],
     });
-    let phase = state
-        .global_commands
-        .iter_mut()
-        .find(|c| c["name"] == "phase")
-        .expect("/phase is registered");
-    phase["options"][0]["type"] = serde_json::json!(3);
-    phase["options"][0]["choices"] = serde_json::json!([
-        {"name": "mitigate", "value": "mitigate"},
-        {"name": "resolve", "value": "resolve"},
-    ]);
     state.global_commands.push(retro);
+}
+
+/// The global command `name` as the fake holds it.
+fn registered<'a>(state: &'a mut State, name: &str) -> &'a mut serde_json::Value {
+    let found = state.global_commands.iter_mut().find(|c| c["name"] == name);
+    found.unwrap_or_else(|| panic!("/{name} is registered"))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -636,16 +645,34 @@ async fn commands_of_an_older_registration_get_a_private_reason() {
         "{}",
         retro.content()
     );
+    // A phase sent as its word is read as the word.
     let phase = b
         .fake
         .slash(b.bob, b.channel, "phase", &[("phase", "mitigate")])
         .await;
-    assert!(phase.ephemeral(), "{}", phase.content());
+    assert!(!phase.ephemeral(), "{}", phase.content());
     assert!(
-        phase.content().contains("options Scribe no longer has"),
+        phase.content().contains("/phase mitigate"),
         "{}",
         phase.content()
     );
+    // A number sent as text is not what poise reads for `n`.
+    let done = b
+        .fake
+        .slash(b.bob, b.channel, "action done", &[("n", "1")])
+        .await;
+    assert!(done.ephemeral(), "{}", done.content());
+    assert!(
+        done.content().contains("options Scribe no longer has"),
+        "{}",
+        done.content()
+    );
+    // An index no registration had reaches the parser, which names
+    // the marks it takes.
+    let mark = serde_json::json!([{"name": "mark", "type": 4, "value": 9}]);
+    let odd = b.fake.raw_slash(b.bob, b.channel, "mark", mark).await;
+    assert!(odd.ephemeral(), "{}", odd.content());
+    assert!(odd.content().contains("acknowledged"), "{}", odd.content());
 
     // Payloads no client sends: a group without its subcommand, and
     // SPEC's bare `/event` with its options.
@@ -681,7 +708,7 @@ async fn commands_of_an_older_registration_get_a_private_reason() {
         })
         .await;
     let l = ledger(&dossier);
-    assert!(l.phases.is_empty(), "nothing of the stale /phase");
+    assert_eq!(l.phases.len(), 1, "{:?}", l.phases);
     assert_eq!(l.events.len(), 1, "{:?}", l.events);
     assert_eq!(l.events[0].text, "Dispatch paused by hand");
     b.stop().await;

@@ -1,6 +1,6 @@
 //! The analysis: `/why`, `/rootcause`, `/control` and `/link`.
 
-use super::choices::{ControlOutcome, ControlType};
+use super::choices::{Choice, ControlOutcome, ControlType};
 use super::{Ctx, Outcome, answer, given};
 use crate::discord::queries::item_numbers;
 
@@ -75,8 +75,8 @@ async fn control_add(
     #[description = "the control"] name: String,
     #[description = "what it is for"]
     #[rename = "type"]
-    kind: ControlType,
-    #[description = "how it did"] outcome: ControlOutcome,
+    kind: Choice<ControlType>,
+    #[description = "how it did"] outcome: Choice<ControlOutcome>,
     #[description = "a note"]
     #[max_length = 4000]
     note: Option<String>,
@@ -98,8 +98,8 @@ async fn control_edit(
     #[description = "new name"] name: Option<String>,
     #[description = "new type"]
     #[rename = "type"]
-    kind: Option<ControlType>,
-    #[description = "new outcome"] outcome: Option<ControlOutcome>,
+    kind: Option<Choice<ControlType>>,
+    #[description = "new outcome"] outcome: Option<Choice<ControlOutcome>>,
     #[description = "new note"]
     #[max_length = 4000]
     note: Option<String>,

@@ -1,6 +1,6 @@
 //! `/incident open` and `/incident set`.
 
-use super::choices::Status;
+use super::choices::{Choice, Status};
 use super::{Ctx, Outcome, answer, given};
 use crate::discord::queries::severities;
 
@@ -41,7 +41,7 @@ async fn set(
     #[max_length = 4000]
     summary: Option<String>,
     #[description = "incident commander: a name or @mention"] commander: Option<String>,
-    #[description = "active reopens"] status: Option<Status>,
+    #[description = "active reopens"] status: Option<Choice<Status>>,
 ) -> Outcome {
     let options = given![
         "title" => title, "severity" => severity, "summary" => summary,

@@ -1,6 +1,6 @@
 //! What builds the timeline: `/phase`, `/event`, `/mark`.
 
-use super::choices::{Mark, Phase, YesNo};
+use super::choices::{Choice, Mark, Phase, YesNo};
 use super::{Ctx, Outcome, answer, given};
 use crate::discord::queries::item_numbers;
 
@@ -8,7 +8,7 @@ use crate::discord::queries::item_numbers;
 #[poise::command(slash_command)]
 pub(super) async fn phase(
     ctx: Ctx<'_>,
-    #[description = "the phase entered"] phase: Phase,
+    #[description = "the phase entered"] phase: Choice<Phase>,
     #[description = "when, if not now: 04:51, -15m, 2026-06-03 04:51"] at: Option<String>,
 ) -> Outcome {
     answer(ctx, given!["phase" => phase, "at" => at]).await
@@ -24,8 +24,8 @@ pub(super) async fn event(
     ctx: Ctx<'_>,
     text: Option<String>,
     at: Option<String>,
-    phase: Option<Phase>,
-    key: Option<YesNo>,
+    phase: Option<Choice<Phase>>,
+    key: Option<Choice<YesNo>>,
 ) -> Outcome {
     let options = given!["text" => text, "at" => at, "phase" => phase, "key" => key];
     answer(ctx, options).await
@@ -39,8 +39,8 @@ async fn event_add(
     #[max_length = 4000]
     text: String,
     #[description = "when: 04:51, -15m, 2026-06-03 04:51"] at: Option<String>,
-    #[description = "its phase, if not the one in force"] phase: Option<Phase>,
-    #[description = "a key event (default yes)"] key: Option<YesNo>,
+    #[description = "its phase, if not the one in force"] phase: Option<Choice<Phase>>,
+    #[description = "a key event (default yes)"] key: Option<Choice<YesNo>>,
 ) -> Outcome {
     let options = given!["text" => text, "at" => at, "phase" => phase, "key" => key];
     answer(ctx, options).await
@@ -58,7 +58,7 @@ async fn event_edit(
     #[max_length = 4000]
     text: Option<String>,
     #[description = "new time"] at: Option<String>,
-    #[description = "new phase"] phase: Option<Phase>,
+    #[description = "new phase"] phase: Option<Choice<Phase>>,
 ) -> Outcome {
     let options = given!["n" => n, "text" => text, "at" => at, "phase" => phase];
     answer(ctx, options).await
@@ -80,7 +80,7 @@ async fn event_remove(
 #[poise::command(slash_command)]
 pub(super) async fn mark(
     ctx: Ctx<'_>,
-    #[description = "which mark"] mark: Mark,
+    #[description = "which mark"] mark: Choice<Mark>,
     #[description = "when, if not now"] at: Option<String>,
 ) -> Outcome {
     answer(ctx, given!["mark" => mark, "at" => at]).await
