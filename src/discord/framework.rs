@@ -54,16 +54,23 @@ async fn on_error(error: Failure<'_>) {
             interaction,
             ..
         } => {
+            // Suggestions for a command Scribe lacks: nothing to offer.
+            if interaction.data.autocomplete().is_some() {
+                return;
+            }
             let text = format!(
                 "\"/{}\" is not a Scribe command; type / to see the ones it has",
                 interaction.data.name
             );
             return private(framework.serenity_context, interaction, &text).await;
         }
+        // Checks Scribe does not set (owners, cooldowns, permissions
+        // poise would test): reaching one is a fault of Scribe's.
         other => {
-            tracing::warn!(error = %other, "command not run");
+            let error = anyhow::anyhow!(other.to_string());
+            let reference = fault(&error, "poise refused a command");
             match other.ctx() {
-                Some(ctx) => (ctx, "Scribe did not run that command".to_string()),
+                Some(ctx) => (ctx, super::bot::fault_text(&reference)),
                 None => return,
             }
         }

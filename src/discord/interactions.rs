@@ -103,7 +103,7 @@ pub async fn form_submitted(bot: &Bot, ctx: &dc::Context, interaction: dc::Inter
     }
 }
 
-pub(super) fn caller_of_command(i: &dc::CommandInteraction) -> Caller {
+fn caller_of_command(i: &dc::CommandInteraction) -> Caller {
     let member = i.member.as_deref();
     Caller {
         id: Snowflake(i.id.get()),
