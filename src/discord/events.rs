@@ -1,6 +1,7 @@
 //! Gateway events: messages, edits, deletes, pins and 📌 reactions in
 //! incident channels become inputs; READY and RESUMED reconcile every
-//! bound incident with its channel history.
+//! bound incident with its channel history; a form's answer is taken
+//! here (poise runs the commands, menus and autocomplete).
 
 use std::collections::HashSet;
 use std::sync::Arc;

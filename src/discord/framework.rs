@@ -1,15 +1,15 @@
 //! poise's side of the bot: the commands it dispatches and what a
-//! caller is told when poise itself cannot run one. Faults inside a
-//! command are answered where they happen (they know whether the answer
-//! was deferred); what reaches [`on_error`] failed before or around it.
+//! caller is told when poise itself cannot run one. Scribe's commands
+//! answer their own faults (only they know whether they deferred), so
+//! what reaches [`on_error`] went wrong before or around them.
 
 use std::sync::Arc;
 
 use poise::{CommandInteractionType, FrameworkError};
-use serenity::all as dc;
 
-use super::bot::{Bot, fault};
+use super::bot::{Bot, fault, fault_text};
 use super::commands::{self, Ctx};
+use super::interactions::Reply;
 
 /// The framework serenity hands every event to; it answers the slash
 /// commands, menus and autocomplete, with `bot` as their shared data.
@@ -17,10 +17,16 @@ pub fn framework(bot: Arc<Bot>) -> poise::Framework<Arc<Bot>, anyhow::Error> {
     let options = poise::FrameworkOptions {
         commands: commands::all(),
         on_error: |error| Box::pin(on_error(error)),
+        // Chat is recorded, never read as commands by poise: typed
+        // commands go through the annotation parser. With a mention as
+        // prefix, every "@Scribe …" message would be an unknown command.
+        prefix_options: poise::PrefixFrameworkOptions {
+            mention_as_prefix: false,
+            ..Default::default()
+        },
         // Scribe has no owner commands; asking Discord who owns the
         // application would only add a request at every start.
         initialize_owners: false,
-        allowed_mentions: Some(dc::CreateAllowedMentions::new()),
         ..Default::default()
     };
     poise::Framework::builder()
@@ -32,45 +38,46 @@ pub fn framework(bot: Arc<Bot>) -> poise::Framework<Arc<Bot>, anyhow::Error> {
 type Failure<'a> = FrameworkError<'a, Arc<Bot>, anyhow::Error>;
 
 /// Tells the caller why their command did not run, in a sentence that
-/// says what would; internal faults get a reference instead.
+/// says what would; faults get a reference instead. Nothing here logs a
+/// poise error's text: it can carry a message or an option as typed.
 async fn on_error(error: Failure<'_>) {
     let (ctx, text) = match error {
         FrameworkError::Command { error, ctx, .. } => {
-            (ctx, super::bot::fault_text(&fault(&error, "a command")))
+            (ctx, fault_text(&fault(&error, "running a command")))
         }
-        FrameworkError::CommandPanic { payload, ctx, .. } => {
-            let error = anyhow::anyhow!(payload.unwrap_or_default()).context("a command panicked");
-            (ctx, super::bot::fault_text(&fault(&error, "a command")))
+        FrameworkError::CommandPanic { ctx, .. } => {
+            let error = anyhow::anyhow!("a command panicked; its message is in the log above");
+            (ctx, fault_text(&fault(&error, "running a command")))
         }
-        FrameworkError::ArgumentParse { input, ctx, .. } => (ctx, unreadable(input.as_deref())),
         FrameworkError::CommandStructureMismatch {
             description, ctx, ..
         } => {
             tracing::warn!(command = %ctx.command().qualified_name, description, "stale command");
             (ctx.into(), stale(&ctx))
         }
-        FrameworkError::UnknownInteraction {
-            framework,
-            interaction,
-            ..
-        } => {
+        FrameworkError::UnknownInteraction { interaction, .. } => {
             // Suggestions for a command Scribe lacks: nothing to offer.
             if interaction.data.autocomplete().is_some() {
                 return;
             }
-            let text = format!(
-                "\"/{}\" is not a Scribe command; type / to see the ones it has",
-                interaction.data.name
-            );
-            return private(framework.serenity_context, interaction, &text).await;
+            let name = &interaction.data.name;
+            tracing::warn!(command = %name, "unknown command");
+            let (ctx, reply) = (error.serenity_context(), Reply::Command(interaction));
+            let text =
+                format!("\"/{name}\" is not a Scribe command; type / to see the ones it has");
+            return reply.private_in_any_case(ctx, &text).await;
         }
+        // Messages: poise reads none as commands (no prefix is set).
+        FrameworkError::UnknownCommand { .. }
+        | FrameworkError::NonCommandMessage { .. }
+        | FrameworkError::DynamicPrefix { .. } => return,
         // Checks Scribe does not set (owners, cooldowns, permissions
         // poise would test): reaching one is a fault of Scribe's.
         other => {
-            let error = anyhow::anyhow!(other.to_string());
-            let reference = fault(&error, "poise refused a command");
+            let error = anyhow::anyhow!("poise refused a command for a check Scribe does not set");
+            let reference = fault(&error, "running a command");
             match other.ctx() {
-                Some(ctx) => (ctx, super::bot::fault_text(&reference)),
+                Some(ctx) => (ctx, fault_text(&reference)),
                 None => return,
             }
         }
@@ -78,53 +85,19 @@ async fn on_error(error: Failure<'_>) {
     if let poise::Context::Application(app) = ctx
         && app.interaction_type == CommandInteractionType::Command
     {
-        private(app.serenity_context(), app.interaction, &text).await;
+        let reply = Reply::Command(app.interaction);
+        reply
+            .private_in_any_case(app.serenity_context(), &text)
+            .await;
     }
 }
 
-/// An option value poise could not read: Discord's client only sends
-/// such a value for a command registered differently than now.
-fn unreadable(input: Option<&str>) -> String {
-    let value = input.map_or(String::new(), |v| format!(" {v:?}"));
-    format!(
-        "Scribe could not read the value{value} of one of the options; \
-         pick the command again from the / menu and fill in each option"
-    )
-}
-
+/// A command whose options are not those Scribe registered: a client
+/// that still holds an older registration, or a hand-built payload.
 fn stale(ctx: &Ctx<'_>) -> String {
     format!(
         "\"/{}\" was sent with options Scribe no longer has; pick it again from \
          the / menu, and if this keeps happening ask the operator to restart Scribe",
         ctx.command().qualified_name
     )
-}
-
-/// Answers only the caller; when the command was already answered (a
-/// fault after "thinking…"), the answer is replaced instead.
-async fn private(ctx: &dc::Context, i: &dc::CommandInteraction, text: &str) {
-    let message = dc::CreateInteractionResponseMessage::new()
-        .content(super::reply::fit(text))
-        .ephemeral(true);
-    let response = dc::CreateInteractionResponse::Message(message);
-    if i.create_response(&ctx.http, response).await.is_ok() {
-        return;
-    }
-    let edit = dc::EditInteractionResponse::new().content(super::reply::fit(text));
-    if let Err(e) = i.edit_response(&ctx.http, edit).await {
-        tracing::warn!(interaction = %i.id, error = %e, "error answer not delivered");
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn an_unreadable_value_is_quoted_and_the_fix_given() {
-        let text = unreadable(Some("tomorrow"));
-        assert!(text.contains("\"tomorrow\""), "{text}");
-        assert!(text.contains("/ menu"));
-        assert!(!unreadable(None).contains("\"\""));
-    }
 }

@@ -1,5 +1,6 @@
-//! Slash commands, message menus, autocomplete and forms. Each becomes
-//! a core command through [`crate::annotate::parse_options`] with the
+//! What a slash command, message menu or form does once poise (or, for
+//! a form's answer, the event handler) hands it over. Each becomes a
+//! core command through [`crate::annotate::parse_options`] with the
 //! interaction as its origin; user mistakes and refusals are answered
 //! only to the caller, applied annotations in the channel.
 
@@ -78,6 +79,33 @@ impl Reply<'_> {
             .await;
     }
 
+    /// A reply only the caller sees, whether or not the interaction was
+    /// answered already: a fault after a confirmation or a "thinking…"
+    /// comes as a follow-up, so a public confirmation is never replaced.
+    pub(super) async fn private_in_any_case(self, ctx: &dc::Context, text: &str) {
+        let message = dc::CreateInteractionResponseMessage::new()
+            .content(super::reply::fit(text))
+            .ephemeral(true);
+        let response = dc::CreateInteractionResponse::Message(message);
+        let answered = match self {
+            Reply::Command(i) => i.create_response(&ctx.http, response).await,
+            Reply::Modal(i) => i.create_response(&ctx.http, response).await,
+        };
+        if answered.is_ok() {
+            return;
+        }
+        let followup = dc::CreateInteractionResponseFollowup::new()
+            .content(super::reply::fit(text))
+            .ephemeral(true);
+        let sent = match self {
+            Reply::Command(i) => i.create_followup(&ctx.http, followup).await,
+            Reply::Modal(i) => i.create_followup(&ctx.http, followup).await,
+        };
+        if let Err(e) = sent {
+            tracing::warn!(error = %e, "private answer not delivered");
+        }
+    }
+
     /// A reply in the channel, pinging nobody.
     pub(super) async fn public(self, ctx: &dc::Context, text: &str) {
         let message = dc::CreateInteractionResponseMessage::new()
@@ -144,33 +172,71 @@ fn role_ids(member: &dc::Member) -> Vec<u64> {
 pub(super) async fn answer(ctx: Ctx<'_>, options: Vec<(String, String)>) {
     let bot: &Bot = ctx.data();
     let _busy = bot.busy();
-    if !bot.accepting() {
-        return;
-    }
     let i = ctx.interaction;
     let (caller, reply, dctx) = (
         caller_of_command(i),
         Reply::Command(i),
         ctx.serenity_context(),
     );
+    if !bot.accepting() {
+        return reply.private(dctx, STOPPING).await;
+    }
     let path = ctx.command().qualified_name.as_ref();
     tracing::debug!(command = path, interaction = %i.id, "command");
-    if let Some(field) = commands::form_of(path).filter(|_| options.is_empty()) {
-        return open_form(dctx, i, path, field).await;
-    }
-
-    let words: Vec<&str> = path.split(' ').collect();
-    let result = match commands::core_of(&words).as_slice() {
-        ["incident", "open"] => super::open::open(bot, dctx, &caller, reply, &options).await,
-        ["postmortem", "preview"] => super::publishing::preview(bot, dctx, &caller, reply).await,
-        ["postmortem", "publish"] => super::publishing::publish(bot, dctx, &caller, reply).await,
-        ["action", "list"] => super::queries::list_actions(bot, dctx, &caller, reply).await,
-        core => annotate_options(bot, dctx, &caller, reply, core, &options).await,
+    let result = match commands::form_of(path).filter(|_| options.is_empty()) {
+        Some(field) => form(bot, dctx, &caller, i, path, field).await,
+        None => run(bot, dctx, &caller, reply, path, &options).await,
     };
     if let Err(e) = result {
         let reference = fault(&e, "answering a command");
         reply.private(dctx, &fault_text(&reference)).await;
     }
+}
+
+/// What a command answers while Scribe shuts down.
+const STOPPING: &str = "Scribe is restarting and recorded nothing of this; \
+                        give the command again in a minute";
+
+/// Runs the command at `path`: the few that are not annotations by
+/// name, every other one through the parser.
+async fn run(
+    bot: &Bot,
+    ctx: &dc::Context,
+    caller: &Caller,
+    reply: Reply<'_>,
+    path: &str,
+    options: &[(String, String)],
+) -> anyhow::Result<()> {
+    let words: Vec<&str> = path.split(' ').collect();
+    match commands::core_of(&words).as_slice() {
+        ["incident", "open"] => super::open::open(bot, ctx, caller, reply, options).await,
+        ["postmortem", "preview"] => super::publishing::preview(bot, ctx, caller, reply).await,
+        ["postmortem", "publish"] => super::publishing::publish(bot, ctx, caller, reply).await,
+        ["action", "list"] => super::queries::list_actions(bot, ctx, caller, reply).await,
+        core => annotate_options(bot, ctx, caller, reply, core, options).await,
+    }
+}
+
+/// Opens the form for `field`, once the caller is known to be able to
+/// use it: nobody types a paragraph only to learn it cannot be taken.
+async fn form(
+    bot: &Bot,
+    ctx: &dc::Context,
+    caller: &Caller,
+    i: &dc::CommandInteraction,
+    path: &str,
+    field: &str,
+) -> anyhow::Result<()> {
+    let reply = Reply::Command(i);
+    if incident_or_say(bot, ctx, caller, reply).await?.is_none() {
+        return Ok(());
+    }
+    if !bot.access.may_annotate(&caller.roles) {
+        reply.private(ctx, NOT_A_RESPONDER).await;
+        return Ok(());
+    }
+    open_form(ctx, i, path, field).await;
+    Ok(())
 }
 
 async fn open_form(ctx: &dc::Context, i: &dc::CommandInteraction, path: &str, field: &str) {
@@ -223,31 +289,27 @@ fn form_text(rows: &[dc::ActionRow]) -> String {
         .unwrap_or_default()
 }
 
-/// "Add to timeline" and "Add as log excerpt" on a message: the
-/// message is recorded first (it may predate the bot), then marked.
-pub(super) async fn menu(ctx: Ctx<'_>, command: Command) {
+/// "Add to timeline" and "Add as log excerpt" on `message`: the
+/// message is recorded first (it may predate the bot), then `mark`ed.
+pub(super) async fn menu(ctx: Ctx<'_>, message: Snowflake, mark: fn(Snowflake) -> Command) {
     let bot: &Bot = ctx.data();
     let _busy = bot.busy();
-    if !bot.accepting() {
-        return;
-    }
     let (caller, reply, dctx) = (
         caller_of_command(ctx.interaction),
         Reply::Command(ctx.interaction),
         ctx.serenity_context(),
     );
-    let target = match &command {
-        Command::AddToTimeline { message } | Command::AddLogExcerpt { message } => *message,
-        _ => return,
-    };
+    if !bot.accepting() {
+        return reply.private(dctx, STOPPING).await;
+    }
     let result = async {
         let incident = bot.incident_of(dctx, caller.channel).await?;
         if let Some(incident) = incident.filter(|_| bot.access.may_annotate(&caller.roles)) {
-            let target = dc::MessageId::new(target.0);
+            let target = dc::MessageId::new(message.0);
             bot.record_message(dctx, &incident, caller.channel, target, caller.guild)
                 .await?;
         }
-        annotate_command(bot, dctx, &caller, reply, Ok(command)).await
+        annotate_command(bot, dctx, &caller, reply, Ok(mark(message))).await
     };
     if let Err(e) = result.await {
         let reference = fault(&e, "answering a menu");
@@ -369,6 +431,10 @@ pub(super) fn annotation(caller: &Caller, command: Command) -> Annotation {
     }
 }
 
+/// Why someone outside the responder roles is refused.
+const NOT_A_RESPONDER: &str = "only members of the responder roles may annotate this \
+                               incident; ask the incident commander to add you";
+
 /// Why the caller may not give `command`, if they may not.
 async fn refusal(
     bot: &Bot,
@@ -377,11 +443,7 @@ async fn refusal(
     command: &Command,
 ) -> anyhow::Result<Option<String>> {
     if !bot.access.may_annotate(&caller.roles) {
-        return Ok(Some(
-            "only members of the responder roles may annotate this incident; \
-             ask the incident commander to add you"
-                .into(),
-        ));
+        return Ok(Some(NOT_A_RESPONDER.into()));
     }
     let changes_commander = matches!(command, Command::IncidentSet(p) if p.commander.is_some());
     if changes_commander && !may_publish(bot, caller, id).await? {

@@ -46,28 +46,18 @@ pub(super) async fn list_actions(
 /// Suggests item numbers for the command being typed, with their text,
 /// from the incident of its channel.
 pub(super) async fn item_numbers(ctx: Ctx<'_>, typed: &str) -> dc::CreateAutocompleteResponse {
+    let bot: &Bot = ctx.data();
+    let _busy = bot.busy();
     let path: Vec<String> = ctx
         .command()
         .qualified_name
         .split(' ')
         .map(String::from)
         .collect();
-    let choices = numbers(
-        ctx.data(),
-        ctx.serenity_context(),
-        ctx.interaction,
-        &path,
-        typed,
-    )
-    .await;
-    let choices = choices
+    let choices = numbers(bot, ctx.serenity_context(), ctx.interaction, &path, typed)
+        .await
         .into_iter()
-        .filter_map(|c| {
-            Some(dc::AutocompleteChoice::new(
-                c.name,
-                c.value.parse::<i64>().ok()?,
-            ))
-        })
+        .map(|c| dc::AutocompleteChoice::new(c.name, c.value))
         .collect();
     dc::CreateAutocompleteResponse::new().set_choices(choices)
 }
@@ -81,21 +71,27 @@ pub(super) async fn severities(ctx: Ctx<'_>, typed: &str) -> dc::CreateAutocompl
     dc::CreateAutocompleteResponse::new().set_choices(choices)
 }
 
+/// The items `typed` may pick under `path`; none when the channel has
+/// no incident or its ledger cannot be read (logged).
 async fn numbers(
     bot: &Bot,
     ctx: &dc::Context,
     i: &dc::CommandInteraction,
     path: &[String],
     typed: &str,
-) -> Vec<suggest::Choice> {
-    let Ok(Some(id)) = bot.incident_of(ctx, i.channel_id).await else {
-        return Vec::new();
+) -> Vec<suggest::Choice<u32>> {
+    let read = async {
+        let Some(id) = bot.incident_of(ctx, i.channel_id).await? else {
+            return Ok(None);
+        };
+        let ledger = bot
+            .with(move |r| Ok(crate::ledger::Ledger::replay(&r.dossier(&id)?)))
+            .await?;
+        anyhow::Ok(Some(ledger))
     };
-    let ledger = bot
-        .with(move |r| Ok(crate::ledger::Ledger::replay(&r.dossier(&id)?)))
-        .await;
-    match ledger {
-        Ok(ledger) => suggest::numbers(&ledger, path, typed),
+    match read.await {
+        Ok(Some(ledger)) => suggest::numbers(&ledger, path, typed),
+        Ok(None) => Vec::new(),
         Err(e) => {
             fault(&e, "autocomplete");
             Vec::new()

@@ -10,16 +10,16 @@ const NAME_MAX: usize = 100;
 
 /// One suggestion: what is shown and the value it fills in.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Choice {
+pub struct Choice<V> {
     /// What the responder sees.
     pub name: String,
     /// What the option gets.
-    pub value: String,
+    pub value: V,
 }
 
 /// The items `n` can name under the command `path`, whose number or
 /// text contains `typed`, newest first.
-pub fn numbers(ledger: &Ledger, path: &[String], typed: &str) -> Vec<Choice> {
+pub fn numbers(ledger: &Ledger, path: &[String], typed: &str) -> Vec<Choice<u32>> {
     let items = items(ledger, path.first().map(String::as_str), path.get(1));
     let typed = typed.trim().to_lowercase();
     items
@@ -31,7 +31,7 @@ pub fn numbers(ledger: &Ledger, path: &[String], typed: &str) -> Vec<Choice> {
         .take(MAX_CHOICES)
         .map(|(n, text)| Choice {
             name: shorten(&format!("{n} · {text}")),
-            value: n.to_string(),
+            value: n,
         })
         .collect()
 }
@@ -72,7 +72,7 @@ fn items(ledger: &Ledger, word: Option<&str>, sub: Option<&String>) -> Vec<(u32,
 }
 
 /// The configured severities that start with what was typed.
-pub fn severities(all: &[String], typed: &str) -> Vec<Choice> {
+pub fn severities(all: &[String], typed: &str) -> Vec<Choice<String>> {
     let typed = typed.trim().to_lowercase();
     all.iter()
         .filter(|s| s.to_lowercase().starts_with(&typed))
@@ -129,17 +129,17 @@ mod tests {
     fn action_numbers_come_with_their_text_newest_first() {
         let found = numbers(&ledger(), &path(&["action", "done"]), "");
         assert_eq!(found.len(), 2);
-        assert_eq!(found[0].value, "2");
+        assert_eq!(found[0].value, 2);
         assert_eq!(found[0].name, "2 · Alert on duplicate drafts (open)");
         let typed = numbers(&ledger(), &path(&["action", "done"]), "idempot");
         assert_eq!(typed.len(), 1);
-        assert_eq!(typed[0].value, "1");
+        assert_eq!(typed[0].value, 1);
     }
 
     #[test]
     fn long_texts_are_cut_to_discords_limit() {
         let whys = numbers(&ledger(), &path(&["why", "edit"]), "");
-        assert_eq!(whys[0].value, "1");
+        assert_eq!(whys[0].value, 1);
         assert_eq!(whys[0].name.chars().count(), NAME_MAX);
         assert!(numbers(&ledger(), &path(&["phase"]), "").is_empty());
     }

@@ -1,7 +1,7 @@
 //! The HTML record and the archive JSON.
 //!
 //! [`record`] is the whole path: replay the ledger, build the [`View`]
-//! (every value computed, in [`view`]), lay it out with the template
+//! (every value computed, in [`view`](mod@view)), lay it out with the template
 //! (in [`html`]) and embed the archive JSON ([`archive`]). Chat text
 //! reaches the page only through [`markdown`], which escapes it; log
 //! excerpts are found by [`logs`].

@@ -529,6 +529,21 @@ async fn a_non_responder_is_refused_on_every_path() {
         .menu(b.mallory, b.channel, "Add to timeline", said)
         .await;
     assert!(menu.ephemeral(), "{}", menu.content());
+    assert!(
+        menu.content().contains("responder roles"),
+        "{}",
+        menu.content()
+    );
+    let form = b.fake.slash(b.mallory, b.channel, "rootcause", &[]).await;
+    assert!(
+        form.modal.is_none(),
+        "no form for someone who may not annotate"
+    );
+    assert!(
+        form.content().contains("responder roles"),
+        "{}",
+        form.content()
+    );
     let publish = b
         .fake
         .slash(b.bob, b.channel, "postmortem publish", &[])
@@ -538,6 +553,8 @@ async fn a_non_responder_is_refused_on_every_path() {
         "a responder who is not commander: {}",
         publish.content()
     );
+    let only = "only the incident commander or a member of a publisher role";
+    assert!(publish.content().contains(only), "{}", publish.content());
     let commander = b
         .fake
         .slash(
@@ -548,6 +565,11 @@ async fn a_non_responder_is_refused_on_every_path() {
         )
         .await;
     assert!(commander.ephemeral(), "{}", commander.content());
+    assert!(
+        commander.content().contains(only),
+        "{}",
+        commander.content()
+    );
 
     let (typed, reply) = b.typed(b.mallory, "/phase resolve").await;
     assert_eq!(b.bot_reactions(typed), ["❌"]);
@@ -600,15 +622,16 @@ async fn a_non_responder_is_refused_on_every_path() {
     b.stop().await;
 }
 
-/// Replaces what Discord's clients know of the commands with an older
-/// Scribe's: `/phase` offered its phases as words, `/action done` took
-/// its number as text, and there was a `/retro` this Scribe lacks.
+/// Replaces what Discord's clients know of the commands with ones that
+/// no longer match: `/phase` with its phases as indexes (poise's own
+/// way), `/action done` with its number as text, and a `/retro` this
+/// Scribe does not have.
 fn register_an_older_scribe(state: &mut State) {
     let phase = &mut registered(state, "phase")["options"][0];
-    phase["type"] = serde_json::json!(3);
+    phase["type"] = serde_json::json!(4);
     phase["choices"] = serde_json::json!([
-        {"name": "mitigate", "value": "mitigate"},
-        {"name": "resolve", "value": "resolve"},
+        {"name": "detect", "value": 0}, {"name": "escalate", "value": 1},
+        {"name": "mitigate", "value": 2}, {"name": "resolve", "value": 3},
     ]);
     let action = registered(state, "action");
     let subcommands = action["options"].as_array_mut().unwrap();
@@ -645,7 +668,7 @@ async fn commands_of_an_older_registration_get_a_private_reason() {
         "{}",
         retro.content()
     );
-    // A phase sent as its word is read as the word.
+    // A phase sent as its index is read as the word it stands for.
     let phase = b
         .fake
         .slash(b.bob, b.channel, "phase", &[("phase", "mitigate")])
@@ -667,9 +690,9 @@ async fn commands_of_an_older_registration_get_a_private_reason() {
         "{}",
         done.content()
     );
-    // An index no registration had reaches the parser, which names
-    // the marks it takes.
-    let mark = serde_json::json!([{"name": "mark", "type": 4, "value": 9}]);
+    // A value that is none of the choices reaches the parser, which
+    // names the marks it takes.
+    let mark = serde_json::json!([{"name": "mark", "type": 3, "value": "fixed"}]);
     let odd = b.fake.raw_slash(b.bob, b.channel, "mark", mark).await;
     assert!(odd.ephemeral(), "{}", odd.content());
     assert!(odd.content().contains("acknowledged"), "{}", odd.content());

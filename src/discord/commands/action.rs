@@ -1,6 +1,6 @@
 //! `/action`: the remediation checklist.
 
-use super::{Ctx, Outcome, answer, given};
+use super::{Ctx, Outcome, answer, given, group};
 use crate::discord::queries::item_numbers;
 
 /// Remediation checklist commands
@@ -9,7 +9,7 @@ use crate::discord::queries::item_numbers;
     subcommands("add", "done", "wontdo", "reopen", "remove", "edit", "list")
 )]
 pub(super) async fn action(ctx: Ctx<'_>) -> Outcome {
-    answer(ctx, given![]).await
+    group(ctx).await
 }
 
 /// Add a remediation item

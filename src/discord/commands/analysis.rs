@@ -1,13 +1,13 @@
 //! The analysis: `/why`, `/rootcause`, `/control` and `/link`.
 
 use super::choices::{Choice, ControlOutcome, ControlType};
-use super::{Ctx, Outcome, answer, given};
+use super::{Ctx, Outcome, answer, given, group};
 use crate::discord::queries::item_numbers;
 
 /// Five-whys commands
 #[poise::command(slash_command, subcommands("why_add", "why_edit", "why_remove"))]
 pub(super) async fn why(ctx: Ctx<'_>) -> Outcome {
-    answer(ctx, given![]).await
+    group(ctx).await
 }
 
 /// Add the next why of the chain
@@ -65,7 +65,7 @@ pub(super) async fn rootcause(
     subcommands("control_add", "control_edit", "control_remove")
 )]
 pub(super) async fn control(ctx: Ctx<'_>) -> Outcome {
-    answer(ctx, given![]).await
+    group(ctx).await
 }
 
 /// Add a row to the controls table
@@ -125,7 +125,7 @@ async fn control_remove(
 /// Related ticket, PR and incident commands
 #[poise::command(slash_command, subcommands("link_add", "link_remove"))]
 pub(super) async fn link(ctx: Ctx<'_>) -> Outcome {
-    answer(ctx, given![]).await
+    group(ctx).await
 }
 
 /// Add a related ticket, PR or incident

@@ -1,6 +1,7 @@
-//! The closed lists offered as choices. poise registers each choice
-//! with its index as the value; the word it names is what the
-//! annotation language reads.
+//! The closed lists offered as choices. Each is registered as string
+//! choices whose value is the word itself, so what Discord sends is what
+//! the annotation language reads, and a client holding an older
+//! registration can never send an index that now means another word.
 
 use std::borrow::Cow;
 use std::marker::PhantomData;
@@ -12,11 +13,10 @@ use super::Text;
 
 /// An option offered as the choices of `T`, holding the word picked.
 ///
-/// Discord's client sends the index poise registered. A payload that
-/// sends the word itself (an older registration offered words), or an
-/// index out of range, is passed on as text too: the annotation parser
-/// then accepts the word or says which ones it takes, so no value is
-/// refused here without a reason.
+/// poise's own choice parameters register indexes; this registers the
+/// words. An index is still read (a harness written for poise's way sends
+/// one), and a value that is none of the words is passed on as text: the
+/// annotation parser then says which words it takes.
 #[derive(Debug, Clone)]
 pub struct Choice<T> {
     word: String,
@@ -37,11 +37,16 @@ impl<T: ChoiceParameter + Send + Sync> SlashArgument for Choice<T> {
     }
 
     fn create(builder: dc::CreateCommandOption) -> dc::CreateCommandOption {
-        builder.kind(dc::CommandOptionType::Integer)
+        T::list()
+            .iter()
+            .fold(builder.kind(dc::CommandOptionType::String), |b, c| {
+                b.add_string_choice(c.name.as_ref(), c.name.as_ref())
+            })
     }
 
+    /// None for poise to register: [`Choice::create`] adds the words.
     fn choices() -> Cow<'static, [CommandParameterChoice]> {
-        T::list()
+        Cow::Borrowed(&[])
     }
 }
 
@@ -151,12 +156,14 @@ mod tests {
     }
 
     #[test]
-    fn choices_are_registered_in_order_as_integers() {
-        let names: Vec<String> = Choice::<Mark>::choices()
-            .iter()
-            .map(|c| c.name.to_string())
-            .collect();
-        assert_eq!(names[0], "started");
-        assert_eq!(names.len(), 5);
+    fn choices_are_registered_as_their_words() {
+        let option = dc::CreateCommandOption::new(dc::CommandOptionType::Integer, "mark", "which");
+        let json = serde_json::to_value(Choice::<Mark>::create(option)).unwrap();
+        assert_eq!(json["type"], 3);
+        let choices = json["choices"].as_array().unwrap();
+        assert_eq!(choices.len(), 5);
+        assert_eq!(choices[2]["name"], "acknowledged");
+        assert_eq!(choices[2]["value"], "acknowledged");
+        assert!(Choice::<Mark>::choices().is_empty());
     }
 }

@@ -1,12 +1,12 @@
 //! `/impact`: when impact began and ended, the statement and the cards.
 
-use super::{Ctx, Outcome, answer, given};
+use super::{Ctx, Outcome, answer, given, group};
 use crate::discord::queries::item_numbers;
 
 /// Customer impact commands
 #[poise::command(slash_command, subcommands("start", "end", "customers", "card"))]
 pub(super) async fn impact(ctx: Ctx<'_>) -> Outcome {
-    answer(ctx, given![]).await
+    group(ctx).await
 }
 
 /// Customer impact began (sets the started mark)
@@ -33,12 +33,9 @@ async fn customers(
 }
 
 /// Impact card commands
-///
-/// As with `/event`, a payload that gives the card's options without
-/// `add` is read as `/impact card add`.
 #[poise::command(slash_command, subcommands("card_add", "card_remove"))]
-async fn card(ctx: Ctx<'_>, label: Option<String>, value: Option<String>) -> Outcome {
-    answer(ctx, given!["label" => label, "value" => value]).await
+async fn card(ctx: Ctx<'_>) -> Outcome {
+    group(ctx).await
 }
 
 /// Add an impact card

@@ -1,13 +1,13 @@
 //! `/incident open` and `/incident set`.
 
 use super::choices::{Choice, Status};
-use super::{Ctx, Outcome, answer, given};
+use super::{Ctx, Outcome, answer, given, group};
 use crate::discord::queries::severities;
 
 /// Incident commands
 #[poise::command(slash_command, subcommands("open", "set"))]
 pub(super) async fn incident(ctx: Ctx<'_>) -> Outcome {
-    answer(ctx, given![]).await
+    group(ctx).await
 }
 
 /// Bind this channel to a new incident and record it

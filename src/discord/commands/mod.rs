@@ -1,16 +1,15 @@
 //! The slash commands and message menus Scribe registers, declared with
 //! poise, one file per command group. A command only names its options:
 //! it hands them, as the text the typed spelling would write, to
-//! [`super::interactions::answer`], which reads them with
+//! `interactions::answer`, which reads them with
 //! [`crate::annotate::parse_options`]. Nothing here checks a value, so a
 //! slash command, a typed one and a notes line share one validator.
 //!
 //! Discord cannot give a command both options and subcommands, so
 //! `/event` is registered as `/event add` and `/impact card` as
 //! `/impact card add`; [`core_of`] maps them back, and the confirmation
-//! shows the typed spelling. Discord's client never sends a group
-//! without its subcommand, but a hand-built payload may: the group then
-//! answers too, naming its subcommands.
+//! shows the typed spelling. A group sent without its subcommand is
+//! answered too (see `group`).
 
 mod action;
 mod analysis;
@@ -23,7 +22,7 @@ mod timeline;
 
 use std::sync::Arc;
 
-use serenity::all::CreateCommand;
+use serenity::all::{CreateCommand, ResolvedValue};
 
 use super::bot::Bot;
 
@@ -33,8 +32,8 @@ pub type Ctx<'a> = poise::ApplicationContext<'a, Arc<Bot>, anyhow::Error>;
 /// One registered command, as poise holds it.
 pub type Command = poise::Command<Arc<Bot>, anyhow::Error>;
 
-/// What a command returns to poise: an error here is a fault of poise's
-/// own kind; faults inside Scribe are answered where they happen.
+/// What a command returns to poise. Scribe's commands answer their own
+/// faults (only they know whether they deferred) and return `Ok`.
 type Outcome = Result<(), anyhow::Error>;
 
 /// Every command Scribe registers: the slash commands, then the two
@@ -130,18 +129,45 @@ async fn answer(ctx: Ctx<'_>, options: Vec<(&str, Option<String>)>) -> Outcome {
     Ok(())
 }
 
+/// A command group sent without its subcommand, which Discord's client
+/// never does but a hand-built payload may: its options, if any, go to
+/// the parser as they came, so SPEC's `/event text:…` is read as
+/// `/event add` and a bare `/action` is told its subcommands.
+async fn group(ctx: Ctx<'_>) -> Outcome {
+    let given = ctx
+        .args
+        .iter()
+        .filter_map(|o| Some((o.name.to_string(), text_of(&o.value)?)))
+        .collect();
+    super::interactions::answer(ctx, given).await;
+    Ok(())
+}
+
+/// An option's value as the typed spelling would write it.
+fn text_of(value: &ResolvedValue<'_>) -> Option<String> {
+    Some(match value {
+        ResolvedValue::String(s) => s.to_string(),
+        ResolvedValue::Integer(n) => n.to_string(),
+        ResolvedValue::Number(n) => n.to_string(),
+        ResolvedValue::Boolean(b) => if *b { "yes" } else { "no" }.to_string(),
+        ResolvedValue::User(user, _) => format!("<@{}>", user.id),
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// Every leaf command with its registered path.
-    fn leaves(commands: &[Command], parents: &[&str]) -> Vec<(Vec<String>, usize)> {
+    /// Every leaf command: its registered path and option names.
+    fn leaves(commands: &[Command], parents: &[&str]) -> Vec<(Vec<String>, Vec<String>)> {
         let mut found = Vec::new();
         for command in commands.iter().filter(|c| c.slash_action.is_some()) {
             let mut path: Vec<String> = parents.iter().map(|p| p.to_string()).collect();
             path.push(command.name.to_string());
             if command.subcommands.is_empty() {
-                found.push((path, command.parameters.len()));
+                let names = command.parameters.iter().map(|p| p.name.to_string());
+                found.push((path, names.collect()));
                 continue;
             }
             let words: Vec<&str> = path.iter().map(String::as_str).collect();
@@ -155,7 +181,7 @@ mod tests {
     }
 
     #[test]
-    fn every_slash_command_spells_a_core_command() {
+    fn every_slash_command_and_option_is_one_of_the_core() {
         let severities = ["SEV-1".to_string()];
         let ctx = crate::annotate::Context {
             tz: chrono_tz::UTC,
@@ -165,14 +191,20 @@ mod tests {
             severities: &severities,
             mentions: &[],
         };
-        let paths = registered();
-        assert!(paths.len() >= 30, "{paths:?}");
-        for path in paths {
+        let found = leaves(&all(), &[]);
+        assert_eq!(found.len(), 30, "{found:?}");
+        for (path, names) in found {
             let words: Vec<&str> = path.iter().map(String::as_str).collect();
             let core = core_of(&words);
             let err = crate::annotate::parse_options(&core, &[], &ctx).err();
             let unknown = err.is_some_and(|e| e.0.contains("is not a Scribe command"));
             assert!(!unknown, "{core:?} names no core command");
+            for name in names {
+                let given = [(name.clone(), "x".to_string())];
+                let err = crate::annotate::parse_options(&core, &given, &ctx).err();
+                let foreign = err.is_some_and(|e| e.0.contains("has no option"));
+                assert!(!foreign, "{core:?} has no option {name:?}");
+            }
         }
     }
 
@@ -194,13 +226,16 @@ mod tests {
                     .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
         };
         let defs = serde_json::to_value(definitions()).unwrap();
-        let mut options = Vec::new();
-        for def in defs.as_array().unwrap() {
-            if def["type"] == 1 {
-                options.push(def);
-            }
-        }
-        while let Some(def) = options.pop() {
+        // A slash command leaves its type out (1); the menus say 3.
+        let mut pending: Vec<&serde_json::Value> = defs
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["type"].as_u64().unwrap_or(1) == 1)
+            .collect();
+        let mut walked = 0;
+        while let Some(def) = pending.pop() {
+            walked += 1;
             let name = def["name"].as_str().unwrap();
             assert!(name_ok(name), "{name}");
             let about = def["description"].as_str().unwrap_or_default();
@@ -212,8 +247,9 @@ mod tests {
                 required.is_sorted_by(|a, b| a >= b),
                 "{name}: required first"
             );
-            options.extend(def["options"].as_array().into_iter().flatten());
+            pending.extend(def["options"].as_array().into_iter().flatten());
         }
+        assert!(walked >= 90, "only {walked} commands and options walked");
     }
 
     #[test]
@@ -241,7 +277,7 @@ mod tests {
         let phase = defs.iter().find(|d| d["name"] == "phase").unwrap();
         let choice = &phase["options"][0]["choices"][2];
         assert_eq!(choice["name"], "mitigate");
-        assert_eq!(choice["value"], 2, "poise sends a choice's index");
+        assert_eq!(choice["value"], "mitigate", "the word, never an index");
         let root = defs.iter().find(|d| d["name"] == "rootcause").unwrap();
         assert_eq!(root["options"][0]["required"], false);
         assert_eq!(root["options"][0]["max_length"], 4000);

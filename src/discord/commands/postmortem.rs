@@ -1,11 +1,11 @@
 //! `/postmortem preview` and `/postmortem publish`.
 
-use super::{Ctx, Outcome, answer, given};
+use super::{Ctx, Outcome, answer, given, group};
 
 /// Post-mortem commands
 #[poise::command(slash_command, subcommands("preview", "publish"))]
 pub(super) async fn postmortem(ctx: Ctx<'_>) -> Outcome {
-    answer(ctx, given![]).await
+    group(ctx).await
 }
 
 /// Render the record now, for you only, with warnings

@@ -1,7 +1,7 @@
 //! What builds the timeline: `/phase`, `/event`, `/mark`.
 
 use super::choices::{Choice, Mark, Phase, YesNo};
-use super::{Ctx, Outcome, answer, given};
+use super::{Ctx, Outcome, answer, given, group};
 use crate::discord::queries::item_numbers;
 
 /// Record a phase change
@@ -15,20 +15,9 @@ pub(super) async fn phase(
 }
 
 /// Timeline entry commands
-///
-/// Registered with subcommands only, as Discord requires; a payload
-/// built from SPEC's table (`/event text:…`) still reaches this and is
-/// read as `/event add`.
 #[poise::command(slash_command, subcommands("event_add", "event_edit", "event_remove"))]
-pub(super) async fn event(
-    ctx: Ctx<'_>,
-    text: Option<String>,
-    at: Option<String>,
-    phase: Option<Choice<Phase>>,
-    key: Option<Choice<YesNo>>,
-) -> Outcome {
-    let options = given!["text" => text, "at" => at, "phase" => phase, "key" => key];
-    answer(ctx, options).await
+pub(super) async fn event(ctx: Ctx<'_>) -> Outcome {
+    group(ctx).await
 }
 
 /// Add a timeline entry with an explicit time

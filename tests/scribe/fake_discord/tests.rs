@@ -358,6 +358,10 @@ async fn scribe_run_keeps_what_was_said_and_edited_while_it_was_stopped() {
     );
     let before = fake.post(channel, alice, "cache hit rate fell to 3%");
     let doomed = fake.post(channel, alice, "wrong channel, sorry");
+    // Addressed to the bot, but chat: recorded, never read as a command,
+    // and its secret never reaches the log.
+    let aside = format!("<@{}> the db password=hunter2 is rotated", fake.bot_id());
+    let addressed = fake.post(channel, alice, &aside);
 
     let mut during = 0;
     bot.restart(&fake, |fake| {
@@ -381,6 +385,11 @@ async fn scribe_run_keeps_what_was_said_and_edited_while_it_was_stopped() {
         .iter()
         .any(|m| m.content == opened.content());
     assert!(!own, "scribe's own answers are not kept");
+    let aside = stored_text(&dossier, addressed).expect("the aside is kept");
+    assert!(!aside.contains("hunter2"), "{aside}");
+    let log = bot.log();
+    assert!(!log.contains("hunter2"), "{log}");
+    assert!(!log.contains("ERROR"), "{log}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
