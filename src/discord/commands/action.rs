@@ -1,6 +1,6 @@
 //! `/action`: the remediation checklist.
 
-use super::{Ctx, Outcome, answer, given, group};
+use super::{Ctx, Outcome, answer, given, group, numbered};
 use crate::discord::queries::item_numbers;
 
 /// Remediation checklist commands
@@ -31,53 +31,13 @@ async fn add(
     answer(ctx, options).await
 }
 
-/// Mark an item done
-#[poise::command(slash_command)]
-async fn done(
-    ctx: Ctx<'_>,
-    #[description = "the item number"]
-    #[min = 1]
-    #[autocomplete = "item_numbers"]
-    n: i64,
-) -> Outcome {
-    answer(ctx, given!["n" => n]).await
-}
+numbered!(done, "done", "Mark an item done", "the item number");
 
-/// Mark an item won't do
-#[poise::command(slash_command)]
-async fn wontdo(
-    ctx: Ctx<'_>,
-    #[description = "the item number"]
-    #[min = 1]
-    #[autocomplete = "item_numbers"]
-    n: i64,
-) -> Outcome {
-    answer(ctx, given!["n" => n]).await
-}
+numbered!(wontdo, "wontdo", "Mark an item won't do", "the item number");
 
-/// Reopen an item
-#[poise::command(slash_command)]
-async fn reopen(
-    ctx: Ctx<'_>,
-    #[description = "the item number"]
-    #[min = 1]
-    #[autocomplete = "item_numbers"]
-    n: i64,
-) -> Outcome {
-    answer(ctx, given!["n" => n]).await
-}
+numbered!(reopen, "reopen", "Reopen an item", "the item number");
 
-/// Remove an item
-#[poise::command(slash_command)]
-async fn remove(
-    ctx: Ctx<'_>,
-    #[description = "the item number"]
-    #[min = 1]
-    #[autocomplete = "item_numbers"]
-    n: i64,
-) -> Outcome {
-    answer(ctx, given!["n" => n]).await
-}
+numbered!(remove, "remove", "Remove an item", "the item number");
 
 /// Change an item
 #[poise::command(slash_command)]

@@ -1,7 +1,7 @@
 //! The analysis: `/why`, `/rootcause`, `/control` and `/link`.
 
 use super::choices::{Choice, ControlOutcome, ControlType};
-use super::{Ctx, Outcome, answer, given, group};
+use super::{Ctx, Outcome, answer, given, group, numbered};
 use crate::discord::queries::item_numbers;
 
 /// Five-whys commands
@@ -36,17 +36,7 @@ async fn why_edit(
     answer(ctx, given!["n" => n, "text" => text]).await
 }
 
-/// Remove a why
-#[poise::command(slash_command, rename = "remove")]
-async fn why_remove(
-    ctx: Ctx<'_>,
-    #[description = "the why number"]
-    #[min = 1]
-    #[autocomplete = "item_numbers"]
-    n: i64,
-) -> Outcome {
-    answer(ctx, given!["n" => n]).await
-}
+numbered!(why_remove, "remove", "Remove a why", "the why number");
 
 /// The root-cause statement; without text, opens a form
 #[poise::command(slash_command)]
@@ -110,17 +100,12 @@ async fn control_edit(
     answer(ctx, options).await
 }
 
-/// Remove a control
-#[poise::command(slash_command, rename = "remove")]
-async fn control_remove(
-    ctx: Ctx<'_>,
-    #[description = "the control number"]
-    #[min = 1]
-    #[autocomplete = "item_numbers"]
-    n: i64,
-) -> Outcome {
-    answer(ctx, given!["n" => n]).await
-}
+numbered!(
+    control_remove,
+    "remove",
+    "Remove a control",
+    "the control number"
+);
 
 /// Related ticket, PR and incident commands
 #[poise::command(slash_command, subcommands("link_add", "link_remove"))]
@@ -140,14 +125,9 @@ async fn link_add(
     answer(ctx, given!["label" => label, "ref" => reference]).await
 }
 
-/// Remove a related reference
-#[poise::command(slash_command, rename = "remove")]
-async fn link_remove(
-    ctx: Ctx<'_>,
-    #[description = "the link number"]
-    #[min = 1]
-    #[autocomplete = "item_numbers"]
-    n: i64,
-) -> Outcome {
-    answer(ctx, given!["n" => n]).await
-}
+numbered!(
+    link_remove,
+    "remove",
+    "Remove a related reference",
+    "the link number"
+);

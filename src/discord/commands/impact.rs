@@ -1,7 +1,6 @@
 //! `/impact`: when impact began and ended, the statement and the cards.
 
-use super::{Ctx, Outcome, answer, given, group};
-use crate::discord::queries::item_numbers;
+use super::{Ctx, Outcome, answer, given, group, numbered};
 
 /// Customer impact commands
 #[poise::command(slash_command, subcommands("start", "end", "customers", "card"))]
@@ -48,14 +47,9 @@ async fn card_add(
     answer(ctx, given!["label" => label, "value" => value]).await
 }
 
-/// Remove an impact card
-#[poise::command(slash_command, rename = "remove")]
-async fn card_remove(
-    ctx: Ctx<'_>,
-    #[description = "the card number"]
-    #[min = 1]
-    #[autocomplete = "item_numbers"]
-    n: i64,
-) -> Outcome {
-    answer(ctx, given!["n" => n]).await
-}
+numbered!(
+    card_remove,
+    "remove",
+    "Remove an impact card",
+    "the card number"
+);

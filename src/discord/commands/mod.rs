@@ -118,6 +118,26 @@ macro_rules! given {
 }
 use given;
 
+/// Declares a subcommand whose only option is an item number, offered
+/// with autocomplete from the incident: `numbered!(fn_name, "word",
+/// "what it does", "what the number names")`.
+macro_rules! numbered {
+    ($function:ident, $word:tt, $about:tt, $number:tt) => {
+        #[doc = $about]
+        #[poise::command(slash_command, rename = $word)]
+        async fn $function(
+            ctx: $crate::discord::commands::Ctx<'_>,
+            #[description = $number]
+            #[min = 1]
+            #[autocomplete = "crate::discord::queries::item_numbers"]
+            n: i64,
+        ) -> $crate::discord::commands::Outcome {
+            $crate::discord::commands::answer(ctx, given!["n" => n]).await
+        }
+    };
+}
+use numbered;
+
 /// Hands the options given to the command being run to the one path
 /// every slash command takes.
 async fn answer(ctx: Ctx<'_>, options: Vec<(&str, Option<String>)>) -> Outcome {

@@ -1,7 +1,7 @@
 //! What builds the timeline: `/phase`, `/event`, `/mark`.
 
 use super::choices::{Choice, Mark, Phase, YesNo};
-use super::{Ctx, Outcome, answer, given, group};
+use super::{Ctx, Outcome, answer, given, group, numbered};
 use crate::discord::queries::item_numbers;
 
 /// Record a phase change
@@ -53,17 +53,12 @@ async fn event_edit(
     answer(ctx, options).await
 }
 
-/// Remove a timeline entry
-#[poise::command(slash_command, rename = "remove")]
-async fn event_remove(
-    ctx: Ctx<'_>,
-    #[description = "the event number"]
-    #[min = 1]
-    #[autocomplete = "item_numbers"]
-    n: i64,
-) -> Outcome {
-    answer(ctx, given!["n" => n]).await
-}
+numbered!(
+    event_remove,
+    "remove",
+    "Remove a timeline entry",
+    "the event number"
+);
 
 /// Set a metric mark
 #[poise::command(slash_command)]
