@@ -417,3 +417,150 @@ async fn scribe_run_killed_outright_loses_nothing_said_meanwhile() {
     let gone = stored_text(&dossier, doomed).is_none();
     assert!(gone, "a message deleted while scribe was dead is not live");
 }
+
+/// The slash commands of the scripted incident, as a responder gives
+/// them from the / menu: `(path, options)`, choices by their name.
+fn script(owner: &str) -> Vec<(&'static str, Vec<(&'static str, String)>)> {
+    let o = |pairs: &[(&'static str, &str)]| -> Vec<(&'static str, String)> {
+        pairs.iter().map(|(n, v)| (*n, v.to_string())).collect()
+    };
+    vec![
+        ("impact start", o(&[("at", "-12m")])),
+        ("mark", o(&[("mark", "detected"), ("at", "-10m")])),
+        ("phase", o(&[("phase", "escalate")])),
+        (
+            "event add",
+            o(&[
+                ("text", "Pager fired for cache-eu"),
+                ("at", "-10m"),
+                ("phase", "detect"),
+            ]),
+        ),
+        (
+            "impact card add",
+            o(&[("label", "Slow checkouts"), ("value", "3,120")]),
+        ),
+        ("phase", o(&[("phase", "mitigate")])),
+        (
+            "action add",
+            o(&[
+                ("text", "Cap cache refill concurrency"),
+                ("owner", owner),
+                ("due", "2026-12-20"),
+                ("ref", "cache#42"),
+            ]),
+        ),
+        (
+            "why add",
+            o(&[("text", "Every node refilled its cache at once")]),
+        ),
+        (
+            "control add",
+            o(&[
+                ("name", "Refill limiter"),
+                ("type", "preventive"),
+                ("outcome", "missed"),
+            ]),
+        ),
+        ("link add", o(&[("label", "Ticket"), ("ref", "OPS-311")])),
+        ("phase", o(&[("phase", "resolve")])),
+        ("impact end", o(&[])),
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scribe_run_publishes_a_scripted_incident_as_the_channel_saw_it() {
+    let fake = FakeDiscord::start().await;
+    let (mut bot, alice, mallory) = scribe_run(&fake).await;
+    let bob = fake.add_user("bob", &[fake.role("responder")]);
+    let channel = fake.channel("incident-bridge");
+    open_incident(&fake, alice, "INC-7102").await;
+    let alert = fake.post(channel, bob, "p95 latency on cache-eu at 4.2s");
+    let typo = fake.post(channel, bob, "restarting cache-eu-2");
+    fake.edit(channel, typo, "restarting cache-eu-3");
+    let gone = fake.post(channel, bob, "ignore that, wrong window");
+    fake.delete(channel, gone);
+
+    let owner = format!("<@{bob}>");
+    for (path, options) in script(&owner) {
+        let options: Vec<(&str, &str)> = options.iter().map(|(n, v)| (*n, v.as_str())).collect();
+        let answer = fake.slash(bob, channel, path, &options).await;
+        assert!(!answer.ephemeral(), "/{path}: {}", answer.content());
+    }
+    let form = fake.slash(bob, channel, "rootcause", &[]).await;
+    let root = [("text", "Refills had no concurrency limit.")];
+    let rooted = fake.submit_modal(bob, &form, &root).await;
+    assert!(!rooted.ephemeral(), "{}", rooted.content());
+    let menu = fake.menu(bob, channel, "Add to timeline", alert).await;
+    assert!(!menu.ephemeral(), "{}", menu.content());
+    let refused = fake
+        .slash(mallory, channel, "phase", &[("phase", "detect")])
+        .await;
+    assert!(
+        refused.content().contains("responder roles"),
+        "{}",
+        refused.content()
+    );
+    let typed = fake.post(channel, bob, "/action done 1");
+    let ticked = |s: &super::State| {
+        let reactions = s.reactions.get(&typed);
+        reactions.is_some_and(|r| r.iter().any(|(emoji, _)| emoji == "✅"))
+    };
+    fake.wait_for(ticked, WAIT)
+        .await
+        .expect("the typed command is applied");
+
+    let published = fake.slash(alice, channel, "postmortem publish", &[]).await;
+    assert!(!published.ephemeral(), "{}", published.content());
+    let posted = |s: &super::State| {
+        let bot = s.bot_id.to_string();
+        s.messages.get(&channel).is_some_and(|all| {
+            all.values().any(|m| {
+                m["author"]["id"].as_str() == Some(bot.as_str())
+                    && m["attachments"].as_array().is_some_and(|a| !a.is_empty())
+            })
+        })
+    };
+    fake.wait_for(posted, WAIT)
+        .await
+        .expect("the record is posted");
+    let status = bot.stop().await;
+    assert!(status.success(), "{status}\n{}", bot.log());
+
+    let record = fake
+        .bot_messages(channel)
+        .into_iter()
+        .find_map(|m| m.files.into_iter().next())
+        .expect("the record file");
+    assert_eq!(record.name, "INC-7102-v1.html");
+    let html = String::from_utf8(record.bytes).expect("utf-8");
+    for fact in [
+        "Cache stampede",
+        "p95 latency on cache-eu at 4.2s",
+        "restarting cache-eu-3",
+        "Pager fired for cache-eu",
+        "Slow checkouts",
+        "3,120",
+        "Cap cache refill concurrency",
+        "Every node refilled its cache at once",
+        "Refills had no concurrency limit.",
+        "Refill limiter",
+        "OPS-311",
+    ] {
+        assert!(html.contains(fact), "the record lacks {fact:?}");
+    }
+    assert!(
+        !html.contains("wrong window"),
+        "a deleted message is not shown"
+    );
+    let archived = bot.archive_path().join("INC-7102").join("INC-7102-v1.html");
+    assert!(archived.is_file(), "{}", archived.display());
+
+    let dossier = bot.stored("INC-7102").expect("stored");
+    let ledger = scribe::ledger::Ledger::replay(&dossier);
+    assert_eq!(ledger.phases.len(), 3, "{:?}", ledger.phases);
+    assert_eq!(ledger.actions[0].status, scribe::model::ActionStatus::Done);
+    assert_eq!(ledger.actions[0].owner.name, "bob");
+    assert_eq!(ledger.whys.len(), 1);
+    assert_eq!(ledger.events.len(), 1, "{:?}", ledger.events);
+}
