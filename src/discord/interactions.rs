@@ -133,25 +133,46 @@ pub async fn form_submitted(bot: &Bot, ctx: &dc::Context, interaction: dc::Inter
 
 fn caller_of_command(i: &dc::CommandInteraction) -> Caller {
     let member = i.member.as_deref();
-    Caller {
-        id: Snowflake(i.id.get()),
-        channel: i.channel_id,
-        guild: i.guild_id,
-        person: person_of(member, &i.user),
-        roles: member.map(role_ids).unwrap_or_default(),
-        upload_bytes: u64::from(i.attachment_size_limit),
-    }
+    Caller::new(
+        i.id,
+        i.channel_id,
+        i.guild_id,
+        member,
+        &i.user,
+        i.attachment_size_limit,
+    )
 }
 
 fn caller_of_modal(i: &dc::ModalInteraction) -> Caller {
     let member = i.member.as_ref();
-    Caller {
-        id: Snowflake(i.id.get()),
-        channel: i.channel_id,
-        guild: i.guild_id,
-        person: person_of(member, &i.user),
-        roles: member.map(role_ids).unwrap_or_default(),
-        upload_bytes: u64::from(i.attachment_size_limit),
+    Caller::new(
+        i.id,
+        i.channel_id,
+        i.guild_id,
+        member,
+        &i.user,
+        i.attachment_size_limit,
+    )
+}
+
+impl Caller {
+    /// The caller of interaction `id`, whichever kind it is.
+    fn new(
+        id: dc::InteractionId,
+        channel: dc::ChannelId,
+        guild: Option<dc::GuildId>,
+        member: Option<&dc::Member>,
+        user: &dc::User,
+        upload_bytes: u32,
+    ) -> Caller {
+        Caller {
+            id: Snowflake(id.get()),
+            channel,
+            guild,
+            person: person_of(member, user),
+            roles: member.map(role_ids).unwrap_or_default(),
+            upload_bytes: u64::from(upload_bytes),
+        }
     }
 }
 
