@@ -56,18 +56,23 @@ impl Reply<'_> {
         }
     }
 
-    /// Ends a deferred answer that failed inside: the fault is logged
-    /// with its chain and the caller sees a sentence with its reference.
-    pub(super) async fn deferred_fault(
+    /// Says "thinking…" (work that may outlast Discord's 3 s), then does
+    /// `work`, which finishes the answer by editing it. If `work` fails,
+    /// the fault is logged with its chain and the caller sees a sentence
+    /// with its reference instead.
+    pub(super) async fn deferred(
         self,
         ctx: &dc::Context,
-        error: &anyhow::Error,
+        private: bool,
         doing: &str,
+        work: impl std::future::Future<Output = anyhow::Result<()>>,
     ) {
-        let reference = fault(error, doing);
-        let text = fault_text(&reference);
-        self.edit(ctx, dc::EditInteractionResponse::new().content(text))
-            .await;
+        self.defer(ctx, private).await;
+        if let Err(e) = work.await {
+            let text = fault_text(&fault(&e, doing));
+            self.edit(ctx, dc::EditInteractionResponse::new().content(text))
+                .await;
+        }
     }
 
     /// A reply only the caller sees.
@@ -116,7 +121,7 @@ impl Reply<'_> {
     }
 
     /// "Thinking…", for work that may take longer than Discord's 3 s.
-    pub(super) async fn defer(self, ctx: &dc::Context, private: bool) {
+    async fn defer(self, ctx: &dc::Context, private: bool) {
         let message = dc::CreateInteractionResponseMessage::new().ephemeral(private);
         self.respond(ctx, dc::CreateInteractionResponse::Defer(message))
             .await;

@@ -31,10 +31,10 @@ pub(super) async fn open(
         anyhow::bail!("/incident open built {command:?}");
     }
     // Reading the history may take longer than Discord's 3 s.
-    reply.defer(ctx, false).await;
-    if let Err(e) = open_deferred(bot, ctx, caller, reply, command).await {
-        reply.deferred_fault(ctx, &e, "opening an incident").await;
-    }
+    let work = open_deferred(bot, ctx, caller, reply, command);
+    reply
+        .deferred(ctx, false, "opening an incident", work)
+        .await;
     Ok(())
 }
 

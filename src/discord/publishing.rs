@@ -22,10 +22,8 @@ pub(super) async fn preview(
     let Some(id) = allowed(bot, ctx, caller, reply, false).await? else {
         return Ok(());
     };
-    reply.defer(ctx, true).await;
-    if let Err(e) = preview_deferred(bot, ctx, caller, reply, &id).await {
-        reply.deferred_fault(ctx, &e, "previewing").await;
-    }
+    let work = preview_deferred(bot, ctx, caller, reply, &id);
+    reply.deferred(ctx, true, "previewing", work).await;
     Ok(())
 }
 
@@ -125,10 +123,8 @@ pub(super) async fn publish(
     let Some(id) = allowed(bot, ctx, caller, reply, true).await? else {
         return Ok(());
     };
-    reply.defer(ctx, false).await;
-    if let Err(e) = publish_deferred(bot, ctx, caller, reply, &id).await {
-        reply.deferred_fault(ctx, &e, "publishing").await;
-    }
+    let work = publish_deferred(bot, ctx, caller, reply, &id);
+    reply.deferred(ctx, false, "publishing", work).await;
     Ok(())
 }
 

@@ -56,30 +56,18 @@ fn import_render_list_and_export_work_together() {
     let out = scribe(dir.path(), &["list"]);
     assert!(stdout(&out).contains("INC-2417"), "{}", stdout(&out));
 
-    let out = scribe(
-        dir.path(),
-        &[
-            "render",
-            "INC-2417",
-            "-o",
-            "r.html",
-            "--as-of",
-            "2026-06-20 12:00",
-        ],
-    );
+    let render = [
+        "render",
+        "INC-2417",
+        "-o",
+        "r.html",
+        "--as-of",
+        "2026-06-20 12:00",
+    ];
+    let out = scribe(dir.path(), &render);
     assert!(out.status.success(), "{}", stderr(&out));
     let first = std::fs::read(dir.path().join("r.html")).unwrap();
-    scribe(
-        dir.path(),
-        &[
-            "render",
-            "INC-2417",
-            "-o",
-            "r.html",
-            "--as-of",
-            "2026-06-20 12:00",
-        ],
-    );
+    scribe(dir.path(), &render);
     assert_eq!(first, std::fs::read(dir.path().join("r.html")).unwrap());
 
     let out = scribe(dir.path(), &["export", "INC-2417"]);
